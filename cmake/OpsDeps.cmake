@@ -14,12 +14,13 @@ pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
 pkg_check_modules(NCURSESW REQUIRED IMPORTED_TARGET ncursesw)
 find_program(GRPC_CPP_PLUGIN grpc_cpp_plugin REQUIRED)
 find_library(GRPCPP_REFLECTION_LIB grpc++_reflection REQUIRED)
-find_path(HTTPLIB_INCLUDE_DIR httplib.h REQUIRED)
+# Debian's cpp-httplib is a compiled library (libcpp-httplib.so built with OpenSSL, zlib and
+# brotli support); its pkg-config file carries the matching compile definitions.
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 
 add_library(ops_grpc_reflection INTERFACE)
 target_link_libraries(ops_grpc_reflection INTERFACE
   -Wl,--no-as-needed ${GRPCPP_REFLECTION_LIB} -Wl,--as-needed PkgConfig::GRPCPP)
 
 add_library(ops_httplib INTERFACE)
-target_include_directories(ops_httplib SYSTEM INTERFACE ${HTTPLIB_INCLUDE_DIR})
-target_link_libraries(ops_httplib INTERFACE Threads::Threads)
+target_link_libraries(ops_httplib INTERFACE PkgConfig::HTTPLIB Threads::Threads)
