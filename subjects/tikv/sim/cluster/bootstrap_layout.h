@@ -1,0 +1,61 @@
+// The initial region layout of a fresh tikv-sim cluster, written by the supervisor as
+// <dir>/store-N/bootstrap.json before a store's first start (docs/tikv-sim.md, "Initial region
+// layout"). Regions split the workload's hashed keyspace evenly (workload/key_codec.h); each
+// has 3 peers on 3 distinct stores, placed round-robin so every store holds the same number of
+// peers (+-1), and leaders rotate so every store leads the same number of regions (+-1). Ids
+// come from one allocator like PD's: stores 1..S, then each region id followed by its 3 peer
+// ids. The seed picks the cluster id and the rotation offset; the same seed gives the same
+// layout. Pure; thread-compatible.
+#ifndef OPS_SUBJECTS_TIKV_SIM_CLUSTER_BOOTSTRAP_LAYOUT_H_
+#define OPS_SUBJECTS_TIKV_SIM_CLUSTER_BOOTSTRAP_LAYOUT_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "nlohmann/json.hpp"
+
+namespace ops::sim {
+
+// 64 regions: close to the ~60 regions per store of the real sample (../shared/data/pd/
+// stores.json), enough for leader spread and quorum-loss blast radii, small enough for
+// per-region heartbeats at --time-scale 0.05.
+inline constexpr int kDefaultRegionCount = 64;
+
+struct PeerLayout {
+  uint64_t id = 0;
+  uint64_t store_id = 0;
+};
+
+struct RegionLayout {
+  uint64_t id = 0;
+  std::string start_key;  // upper-case hex, "" = unbounded
+  std::string end_key;
+  uint64_t conf_ver = 5;
+  uint64_t version = 1;
+  std::vector<PeerLayout> peers;  // 3, on distinct stores, ascending peer id
+  uint64_t leader_store_id = 0;
+  uint64_t term = 5;
+};
+
+struct ClusterLayout {
+  uint64_t cluster_id = 0;
+  int store_count = 0;
+  std::vector<RegionLayout> regions;  // ascending start key
+
+  // The regions with a peer on `store_id`.
+  std::vector<const RegionLayout*> RegionsOnStore(uint64_t store_id) const;
+  // The bootstrap.json document for store `store_id` (only its regions).
+  nlohmann::json BootstrapJson(uint64_t store_id) const;
+};
+
+// Builds the layout. INVALID_ARGUMENT unless stores >= 3 and regions >= 1.
+absl::StatusOr<ClusterLayout> BuildLayout(int stores, int regions, uint64_t seed);
+
+// Writes <dir>/store-N/bootstrap.json for N = 1..store_count, creating the directories.
+absl::Status WriteBootstrapFiles(const ClusterLayout& layout, const std::string& dir);
+
+}  // namespace ops::sim
+
+#endif  // OPS_SUBJECTS_TIKV_SIM_CLUSTER_BOOTSTRAP_LAYOUT_H_

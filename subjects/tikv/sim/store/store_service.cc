@@ -1,0 +1,508 @@
+// Simulated TiKV store logic; see store_service.h.
+#include "subjects/tikv/sim/store/store_service.h"
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "nlohmann/json.hpp"
+#include "subjects/tikv/sim/common/exposition.h"
+
+namespace ops::sim {
+namespace {
+
+using nlohmann::json;
+
+std::string Ok(json j) { return j.dump(); }
+
+// /proc/<path>/stat fields after the ")" of comm; returns false when unreadable.
+bool ReadStat(const std::string& path, std::string* comm, std::vector<std::string>* fields) {
+  std::ifstream in(path);
+  std::string line;
+  if (!std::getline(in, line)) return false;
+  size_t l = line.find('('), r = line.rfind(')');
+  if (l == std::string::npos || r == std::string::npos) return false;
+  *comm = line.substr(l + 1, r - l - 1);
+  *fields = absl::StrSplit(line.substr(r + 2), ' ');
+  return fields->size() > 20;
+}
+
+// TiKV threads_linux.rs sanitizing: '-' and ' ' become '_', other non-alnum chars dropped.
+std::string ThreadName(const std::string& comm) {
+  std::string out;
+  for (char c : comm) {
+    if (c == '-' || c == ' ') {
+      out += '_';
+    } else if (isalnum(static_cast<unsigned char>(c)) || c == '_') {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Histo::Histo(double start, double factor, int n) {
+  double b = start;
+  for (int i = 0; i < n; ++i, b *= factor) bounds.push_back(b);
+  counts.assign(n, 0);
+}
+
+void Histo::Observe(double v) {
+  for (size_t i = 0; i < bounds.size(); ++i) {
+    if (v <= bounds[i]) {
+      counts[i] += 1;
+      break;
+    }
+  }
+  sum += v;
+  count += 1;
+}
+
+StoreService::StoreService(StoreConfig config, StoreState state, LogSink sink, absl::Time now)
+    : config_(std::move(config)),
+      state_(std::move(state)),
+      sink_(std::move(sink)),
+      raft_(state_.store_id, state_.regions, RaftTimings::Scaled(config_.scale),
+            config_.scale.factor(), config_.seed, now),
+      rng_(config_.seed + state_.store_id),
+      start_(now),
+      last_tick_(now) {
+  for (const char* t : {"raw_get", "raw_put"}) grpc_.emplace(t, Histo(0.00005, 2, 22));
+  FlushRaftLogs();
+}
+
+void StoreService::Log(std::string level, std::string source, std::string message,
+                       LogFields f) {
+  if (sink_) sink_({std::move(level), std::move(source), std::move(message), std::move(f)});
+}
+
+void StoreService::FlushRaftLogs() {
+  for (const LogEvent& e : raft_.TakeLogs()) {
+    if (sink_) sink_(e);
+  }
+}
+
+HttpResult StoreService::Error(int status, const std::string& kind, const std::string& message,
+                               uint64_t region_id, uint64_t leader_store_id,
+                               absl::string_view type) {
+  if (!type.empty()) grpc_fail_[std::string(type)] += 1;
+  return {status,
+          json{{"error", kind},
+               {"message", message},
+               {"region_id", region_id},
+               {"leader_store_id", leader_store_id}}
+              .dump(),
+          absl::ZeroDuration()};
+}
+
+HttpResult StoreService::HandleKv(absl::string_view op, const std::string& body,
+                                  absl::Time now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::string type = op == "get" ? "raw_get" : "raw_put";
+  if (op != "get" && op != "put") return Error(404, "not_found", "unknown KV op", 0, 0, "");
+  uint64_t region_id = 0;
+  std::string raw_key, value;
+  try {
+    json j = json::parse(body);
+    region_id = j.at("region_id").get<uint64_t>();
+    raw_key = j.at("key").get<std::string>();
+    if (op == "put") value = j.at("value").get<std::string>();
+  } catch (const json::exception& e) {
+    return Error(400, "bad_request", absl::StrCat("bad ", op, " request: ", e.what()), 0, 0,
+                 type);
+  }
+  absl::StatusOr<std::string> key = NormalizeHexKey(raw_key);
+  if (!key.ok()) return Error(400, "bad_request", std::string(key.status().message()), 0, 0, type);
+  const RegionMeta* r = raft_.FindRegion(region_id);
+  if (r == nullptr) {
+    return Error(404, "region_not_found", absl::StrCat("region ", region_id, " is missing"),
+                 region_id, 0, type);
+  }
+  if (!raft_.IsLeader(region_id)) {
+    uint64_t leader = r->leader_store_id;
+    const PeerMeta* lp = leader == 0 ? nullptr : r->PeerOnStore(leader);
+    std::string hint = lp == nullptr ? "None"
+                                     : absl::StrCat("Some(id: ", lp->id, " store_id: ",
+                                                    lp->store_id, ")");
+    return Error(409, "not_leader",
+                 absl::StrCat("peer is not leader for region ", region_id, ", leader may ", hint),
+                 region_id, lp == nullptr ? 0 : leader, type);
+  }
+  if (!r->ContainsKey(*key)) {
+    return Error(409, "key_not_in_region",
+                 absl::StrCat("key ", *key, " is not in region ", region_id), region_id,
+                 state_.store_id, type);
+  }
+  absl::Duration delay = NetworkDelay(now);
+  HttpResult res;
+  if (op == "get") {
+    auto it = kv_.find(*key);
+    res.body = it == kv_.end() ? Ok({{"found", false}})
+                               : Ok({{"found", true}, {"value", it->second}});
+  } else {
+    if (faults_.Active("write_stall", now) != nullptr) {
+      std::uniform_real_distribution<double> u(0, 1);
+      if (u(rng_) < 0.5) {
+        too_busy_["scheduler"] += 1;
+        return Error(503, "server_is_busy", "scheduler is busy", region_id, state_.store_id,
+                     type);
+      }
+    }
+    absl::Duration disk = absl::Microseconds(50) +
+                          absl::Milliseconds(faults_.Param("slow_disk", "latency_ms", 0, now));
+    append_.Observe(absl::ToDoubleSeconds(disk));
+    apply_.Observe(absl::ToDoubleSeconds(disk) / 2);
+    delay += disk;
+    auto it = kv_.find(*key);
+    if (it != kv_.end()) kv_bytes_ -= it->first.size() / 2 + it->second.size() / 2;
+    kv_[*key] = value;
+    kv_bytes_ += key->size() / 2 + value.size() / 2;
+    res.body = Ok({{"ok", true}});
+  }
+  res.delay = delay;
+  grpc_.at(type).Observe(absl::ToDoubleSeconds(delay) + 0.0002);
+  return res;
+}
+
+HttpResult StoreService::HandleRaft(const std::string& body, absl::Time now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (faults_.Active("partition", now) != nullptr) {
+    return {503, Ok({{"error", "partitioned"}}), absl::ZeroDuration()};
+  }
+  uint64_t from = 0;
+  absl::StatusOr<std::vector<RaftMsg>> msgs = RaftBatchFromJson(body, &from);
+  if (!msgs.ok()) {
+    return {400, Ok({{"error", "bad_request"}, {"message", msgs.status().message()}}),
+            absl::ZeroDuration()};
+  }
+  std::vector<RaftMsg> replies = raft_.Receive(from, *msgs, now);
+  FlushRaftLogs();
+  return {200, RaftBatchToJson(state_.store_id, replies), NetworkDelay(now)};
+}
+
+HttpResult StoreService::HandleFaultPost(const std::string& body, absl::Time now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::StatusOr<Fault> f = faults_.Add(body, now);
+  if (!f.ok()) {
+    return {400, Ok({{"error", "bad_request"}, {"message", f.status().message()}}),
+            absl::ZeroDuration()};
+  }
+  UpdateDisk(now);
+  return {200, Ok({{"kind", f->kind}, {"expires_at_unix_ms", absl::ToUnixMillis(f->expires_at)}}),
+          absl::ZeroDuration()};
+}
+
+HttpResult StoreService::HandleFaultDelete(absl::string_view kind, absl::Time now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::Status s = faults_.Remove(kind, now);
+  if (!s.ok()) {
+    return {404, Ok({{"error", "not_found"}, {"message", s.message()}}), absl::ZeroDuration()};
+  }
+  UpdateDisk(now);
+  return {200, Ok({{"ok", true}}), absl::ZeroDuration()};
+}
+
+HttpResult StoreService::HandleFaultList(absl::Time now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return {200, faults_.ListJson(now), absl::ZeroDuration()};
+}
+
+void StoreService::UpdateDisk(absl::Time now) {
+  double ratio = faults_.Param("disk_full", "available_ratio", -1, now);
+  double reserve = 5.0 * (1ull << 30);
+  double available = ratio >= 0 ? ratio * config_.capacity : config_.capacity * 0.7;
+  std::string next = available <= reserve / 2 ? "AlreadyFull"
+                     : (available <= reserve || ratio >= 0) ? "AlmostFull"
+                                                            : "Normal";
+  if (next == disk_state_) return;
+  Log("WARN", "server.rs:1539",
+      absl::StrCat("disk usage ", disk_state_, "->", next,
+                   " (raft engine usage: Normal, kv engine usage: ", next,
+                   "), seperated raft mount=false, kv available=",
+                   static_cast<uint64_t>(available), ", snap=0, kv=", kv_bytes_,
+                   ", raft=0, capacity=", config_.capacity));
+  disk_state_ = next;
+}
+
+std::map<uint64_t, std::vector<RaftMsg>> StoreService::Tick(absl::Time now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  double dt = absl::ToDoubleSeconds(now - last_tick_) / config_.scale.factor();
+  last_tick_ = now;
+  // Slow score: climbs to 100 within ~30 s (scaled) of a slow disk, decays back to 1.
+  double step = 99.0 / 30.0 * dt;
+  slow_score_ = faults_.Active("slow_disk", now) != nullptr ? std::min(100.0, slow_score_ + step)
+                                                            : std::max(1.0, slow_score_ - step);
+  UpdateDisk(now);
+  auto out = raft_.Tick(now);
+  FlushRaftLogs();
+  if (faults_.Active("partition", now) != nullptr) return {};
+  return out;
+}
+
+std::map<uint64_t, std::vector<RaftMsg>> StoreService::OnReplies(uint64_t from,
+                                                                 const std::vector<RaftMsg>& r,
+                                                                 absl::Time now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto out = raft_.ReceiveReplies(from, r, now);
+  FlushRaftLogs();
+  if (faults_.Active("partition", now) != nullptr) return {};
+  return out;
+}
+
+void StoreService::OnUnreachable(uint64_t store, const std::string& addr, bool connect_phase,
+                                 absl::Time now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  unreachable_[store] += 1;
+  auto it = unreachable_logged_.find(store);
+  if (it != unreachable_logged_.end() && now - it->second < config_.scale(absl::Seconds(10))) {
+    return;
+  }
+  unreachable_logged_[store] = now;
+  std::string sid = absl::StrCat(store);
+  if (connect_phase) {
+    Log("WARN", "raft_client.rs:876", "wait connect timeout", {{"store_id", sid}, {"addr", addr}});
+  } else {
+    Log("WARN", "raft_client.rs:595", "connection aborted",
+        {{"store_id", sid},
+         {"sink_error", "Some(RpcFinished(Some(RpcStatus { code: 14-UNAVAILABLE, message: "
+                        "\"Connection reset by peer\", details: [] })))"},
+         {"receiver_err", "None"},
+         {"addr", addr}});
+  }
+  Log("INFO", "store.rs:3315", "broadcasting unreachable",
+      {{"store_id", absl::StrCat(state_.store_id)}, {"unreachable_store_id", sid}});
+}
+
+void StoreService::OnReachable(uint64_t store) {
+  std::lock_guard<std::mutex> lock(mu_);
+  unreachable_logged_.erase(store);
+}
+
+bool StoreService::Partitioned(absl::Time now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return faults_.Active("partition", now) != nullptr;
+}
+
+absl::Duration StoreService::NetworkDelay(absl::Time now) {
+  // Called with or without mu_ held by public callers; FaultSet access is cheap.
+  return absl::Milliseconds(faults_.Param("network_delay", "delay_ms", 0, now));
+}
+
+std::string StoreService::StoreHeartbeatJson(absl::Time now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  double ratio = faults_.Param("disk_full", "available_ratio", -1, now);
+  uint64_t used = kv_bytes_ + (64ull << 20);
+  uint64_t available = ratio >= 0 ? static_cast<uint64_t>(ratio * config_.capacity)
+                                  : static_cast<uint64_t>(config_.capacity * 0.7);
+  json j = {{"store",
+             {{"id", state_.store_id},
+              {"address", config_.addr},
+              {"status_address", config_.status_addr},
+              {"peer_address", config_.addr},
+              {"version", "8.5.7"},
+              {"git_hash", "3f446cfa9eb1d5c653031d261e185911495d0359"},
+              {"start_timestamp", absl::ToUnixSeconds(start_)},
+              {"deploy_path", config_.deploy_path},
+              {"labels", json::array()}}},
+            {"stats",
+             {{"capacity", config_.capacity},
+              {"available", available},
+              {"used_size", used},
+              {"region_count", raft_.regions().size()},
+              {"leader_count", raft_.LeaderCount()},
+              {"sending_snap_count", 0},
+              {"receiving_snap_count", 0},
+              {"is_busy", faults_.Active("write_stall", now) != nullptr},
+              {"slow_score", static_cast<int>(std::lround(slow_score_))}}}};
+  return j.dump();
+}
+
+std::string StoreService::RegionHeartbeatJson(bool only_new, absl::Time now, bool* empty) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<uint64_t> ids;
+  if (only_new) {
+    ids = raft_.TakeNewLeaderRegions();
+  } else {
+    raft_.TakeNewLeaderRegions();
+    for (const RegionMeta& r : raft_.regions()) {
+      if (raft_.IsLeader(r.id)) ids.push_back(r.id);
+    }
+  }
+  json regions = json::array();
+  uint64_t keys_per_region = kv_.size() / std::max<size_t>(1, raft_.regions().size());
+  for (uint64_t id : ids) {
+    const RegionMeta* r = raft_.FindRegion(id);
+    if (r == nullptr || !raft_.IsLeader(id)) continue;
+    json peers = json::array();
+    for (const PeerMeta& p : r->peers) peers.push_back({{"id", p.id}, {"store_id", p.store_id}});
+    json down = json::array();
+    for (const DownPeer& d : raft_.DownPeers(id, now)) {
+      down.push_back({{"peer", {{"id", d.peer.id}, {"store_id", d.peer.store_id}}},
+                      {"down_seconds", d.down_seconds}});
+    }
+    const PeerMeta* self = r->PeerOnStore(state_.store_id);
+    regions.push_back({{"id", r->id},
+                       {"start_key", r->start_key},
+                       {"end_key", r->end_key},
+                       {"term", r->term},
+                       {"epoch", {{"conf_ver", r->conf_ver}, {"version", r->version}}},
+                       {"peers", peers},
+                       {"leader", {{"id", self->id}, {"store_id", state_.store_id}}},
+                       {"down_peers", down},
+                       {"pending_peers", json::array()},
+                       {"written_bytes", 0},
+                       {"read_bytes", 0},
+                       {"written_keys", 0},
+                       {"read_keys", 0},
+                       {"approximate_size", std::max<uint64_t>(1, kv_bytes_ >> 20)},
+                       {"approximate_keys", keys_per_region},
+                       {"cpu_usage", 0}});
+  }
+  *empty = regions.empty();
+  return json{{"store_id", state_.store_id}, {"regions", regions}}.dump();
+}
+
+bool StoreService::TakeStateIfDirty(StoreState* out) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!raft_.TakeDirty()) return false;
+  state_.regions = raft_.regions();
+  *out = state_;
+  return true;
+}
+
+std::map<uint64_t, std::string> StoreService::store_addresses() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return state_.store_addresses;
+}
+
+std::string StoreService::RenderMetrics(absl::Time now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ExpositionWriter w(FloatStyle::kRust);
+  auto cumulative = [](const Histo& h) {
+    std::vector<double> c;
+    double acc = 0;
+    for (double v : h.counts) c.push_back(acc += v);
+    return c;
+  };
+  w.Family("tikv_grpc_msg_duration_seconds", "Bucketed histogram of grpc server messages",
+           "histogram");
+  for (const auto& [type, h] : grpc_) {
+    w.Histogram("tikv_grpc_msg_duration_seconds", {{"priority", "medium"}, {"type", type}},
+                h.bounds, cumulative(h), h.sum, h.count);
+  }
+  w.Family("tikv_grpc_msg_fail_total", "Total number of handle grpc message failure", "counter");
+  for (const auto& [type, v] : grpc_fail_) w.Sample("tikv_grpc_msg_fail_total", {{"type", type}}, v);
+  w.Family("tikv_raftstore_region_count", "Number of regions collected in region_collector",
+           "gauge");
+  w.Sample("tikv_raftstore_region_count", {{"type", "buckets"}}, 0);
+  w.Sample("tikv_raftstore_region_count", {{"type", "leader"}}, raft_.LeaderCount());
+  w.Sample("tikv_raftstore_region_count", {{"type", "region"}}, raft_.regions().size());
+  w.Family("tikv_raftstore_leader_missing", "Total number of leader missed region.", "gauge");
+  w.Sample("tikv_raftstore_leader_missing", {}, raft_.LeaderMissingCount(now));
+  double ratio = faults_.Param("disk_full", "available_ratio", -1, now);
+  double cap = config_.capacity;
+  double available = ratio >= 0 ? ratio * cap : cap * 0.7;
+  w.Family("tikv_store_size_bytes", "Size of storage.", "gauge");
+  w.Sample("tikv_store_size_bytes", {{"type", "available"}}, std::floor(available));
+  w.Sample("tikv_store_size_bytes", {{"type", "capacity"}}, cap);
+  w.Sample("tikv_store_size_bytes", {{"type", "import_size"}}, 0);
+  w.Sample("tikv_store_size_bytes", {{"type", "kv_size"}}, kv_bytes_);
+  w.Sample("tikv_store_size_bytes", {{"type", "raft_size"}}, 0);
+  w.Sample("tikv_store_size_bytes", {{"type", "snap_size"}}, 0);
+  w.Sample("tikv_store_size_bytes", {{"type", "used"}}, kv_bytes_ + (64ull << 20));
+  w.Family("tikv_raftstore_slow_score", "Slow score of the store.", "gauge");
+  double net = faults_.Active("network_delay", now) != nullptr ? std::min(100.0, slow_score_) : 1;
+  w.Sample("tikv_raftstore_slow_score", {{"type", "kvdb"}}, std::round(slow_score_));
+  w.Sample("tikv_raftstore_slow_score", {{"type", "network"}}, std::round(net));
+  w.Sample("tikv_raftstore_slow_score", {{"type", "raft"}}, std::round(slow_score_));
+  double l0 = faults_.Param("write_stall", "l0_files", 2, now);
+  bool stall = faults_.Active("write_stall", now) != nullptr;
+  w.Family("tikv_engine_write_stall", "Histogram of write stall", "gauge");
+  for (const char* db : {"kv", "raft"}) {
+    bool on = stall && std::string(db) == "kv";
+    w.Sample("tikv_engine_write_stall", {{"db", db}, {"type", "write_stall_average"}},
+             on ? 85000 : 0);
+    w.Sample("tikv_engine_write_stall", {{"db", db}, {"type", "write_stall_max"}},
+             on ? 1200000 : 0);
+    w.Sample("tikv_engine_write_stall", {{"db", db}, {"type", "write_stall_median"}},
+             on ? 60000 : 0);
+    w.Sample("tikv_engine_write_stall", {{"db", db}, {"type", "write_stall_percentile95"}},
+             on ? 400000 : 0);
+    w.Sample("tikv_engine_write_stall", {{"db", db}, {"type", "write_stall_percentile99"}},
+             on ? 900000 : 0);
+    w.Sample("tikv_engine_write_stall", {{"db", db}, {"type", "write_stall_standard_deviation"}},
+             on ? 120000 : 0);
+  }
+  w.Family("tikv_engine_write_stall_reason", "QPS of each reason which cause tikv write stall",
+           "gauge");
+  for (const char* reason :
+       {"level0_file_limit_slowdown", "level0_file_limit_stop", "memtable_count_limit_slowdown",
+        "memtable_count_limit_stop", "pending_compaction_bytes_slowdown",
+        "pending_compaction_bytes_stop"}) {
+    bool on = stall && std::string(reason) == "level0_file_limit_slowdown";
+    w.Sample("tikv_engine_write_stall_reason", {{"db", "kv"}, {"type", reason}}, on ? 1 : 0);
+  }
+  w.Family("tikv_scheduler_l0_avg", "The average number of L0 files", "gauge");
+  for (const char* cf : {"default", "lock", "write"}) {
+    w.Sample("tikv_scheduler_l0_avg", {{"cf", cf}}, std::string(cf) == "lock" ? 0 : l0);
+  }
+  w.Family("tikv_scheduler_too_busy_total", "Total count of scheduler too busy", "counter");
+  for (const auto& [type, v] : too_busy_) {
+    w.Sample("tikv_scheduler_too_busy_total", {{"type", type}}, v);
+  }
+  w.Family("tikv_raftstore_append_log_duration_seconds",
+           "Bucketed histogram of peer appending log duration", "histogram");
+  w.Histogram("tikv_raftstore_append_log_duration_seconds", {}, append_.bounds,
+              cumulative(append_), append_.sum, append_.count);
+  w.Family("tikv_raftstore_apply_log_duration_seconds",
+           "Bucketed histogram of peer applying log duration.", "histogram");
+  w.Histogram("tikv_raftstore_apply_log_duration_seconds", {}, apply_.bounds, cumulative(apply_),
+              apply_.sum, apply_.count);
+  w.Family("tikv_server_report_failure_msg_total", "Total number of reporting failure messages",
+           "counter");
+  for (const auto& [store, v] : unreachable_) {
+    w.Sample("tikv_server_report_failure_msg_total",
+             {{"store_id", absl::StrCat(store)}, {"type", "unreachable"}}, v);
+  }
+  // Thread and process CPU/memory from /proc/self.
+  double tck = static_cast<double>(sysconf(_SC_CLK_TCK));
+  w.Family("tikv_thread_cpu_seconds_total",
+           "Total user and system CPU time spent in seconds by threads.", "gauge");
+  if (DIR* d = opendir("/proc/self/task")) {
+    while (dirent* e = readdir(d)) {
+      if (e->d_name[0] == '.') continue;
+      std::string comm;
+      std::vector<std::string> f;
+      if (!ReadStat(absl::StrCat("/proc/self/task/", e->d_name, "/stat"), &comm, &f)) continue;
+      double cpu = (std::stod(f[11]) + std::stod(f[12])) / tck;
+      w.Sample("tikv_thread_cpu_seconds_total", {{"name", ThreadName(comm)}, {"tid", e->d_name}},
+               cpu);
+    }
+    closedir(d);
+  }
+  std::string comm;
+  std::vector<std::string> f;
+  if (ReadStat("/proc/self/stat", &comm, &f)) {
+    double page = static_cast<double>(sysconf(_SC_PAGESIZE));
+    w.Family("process_cpu_seconds_total", "Total user and system CPU time spent in seconds.",
+             "counter");
+    w.Sample("process_cpu_seconds_total", {}, (std::stod(f[11]) + std::stod(f[12])) / tck);
+    w.Family("process_resident_memory_bytes", "Resident memory size in bytes.", "gauge");
+    w.Sample("process_resident_memory_bytes", {}, std::stod(f[21]) * page);
+    w.Family("process_start_time_seconds",
+             "Start time of the process since unix epoch in seconds.", "gauge");
+    w.Sample("process_start_time_seconds", {}, absl::ToUnixMillis(start_) / 1000.0);
+    w.Family("process_virtual_memory_bytes", "Virtual memory size in bytes.", "gauge");
+    w.Sample("process_virtual_memory_bytes", {}, std::stod(f[20]));
+  }
+  return w.Take();
+}
+
+}  // namespace ops::sim
