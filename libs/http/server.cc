@@ -43,10 +43,20 @@ Request ToRequest(const httplib::Request& in) {
   return out;
 }
 
-void FromResponse(const Response& in, httplib::Response& out) {
+void FromResponse(Response in, httplib::Response& out) {
   out.status = in.status;
   for (const auto& [key, value] : in.headers) out.set_header(key, value);
-  out.set_content(in.body, in.content_type);
+  // Moved, not copied: region lists in the simulator's scale mode are hundreds of MB.
+  out.body = std::move(in.body);
+  out.set_header("Content-Type", in.content_type);
+}
+
+// Debian's cpp-httplib is built with brotli and gzip and compresses every text/JSON response
+// whose request accepts it; brotli on a 2 MB /metrics body takes seconds. Our servers answer
+// uncompressed, so the request's Accept-Encoding is dropped before the response is written.
+// httplib owns the request as a non-const local, so removing the header is well defined.
+void DisableCompression(const httplib::Request& req) {
+  const_cast<httplib::Request&>(req).headers.erase("Accept-Encoding");
 }
 
 void SetError(httplib::Response& res, int status, absl::string_view message) {
@@ -165,6 +175,7 @@ void Server::Handle(absl::string_view method, absl::string_view pattern, Handler
   std::string what = absl::StrCat(method, " ", pattern);
   auto wrapped = [handler = std::move(handler), what](const httplib::Request& req,
                                                       httplib::Response& res) {
+    DisableCompression(req);
     try {
       FromResponse(handler(ToRequest(req)), res);
     } catch (const std::exception& e) {

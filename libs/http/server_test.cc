@@ -63,6 +63,21 @@ TEST(Server, PicksAPortAndServesRoutes) {
   server->Stop();  // idempotent
 }
 
+TEST(Server, AnswersUncompressedWhateverTheClientAccepts) {
+  ASSERT_OK_AND_ASSIGN(auto server, Server::Create({}));
+  std::string body(256 << 10, 'x');  // compressible, large enough that httplib would compress
+  server->Handle("GET", "/metrics", [&](const Request&) { return Response::Text(body); });
+  ASSERT_THAT(server->Start(), IsOk());
+  auto client = NewClient();
+  for (const char* accept : {"br, gzip, deflate", "gzip"}) {
+    ASSERT_OK_AND_ASSIGN(ClientResponse res, client->Get(Url(*server, "/metrics"),
+                                                         {.headers = {{"Accept-Encoding", accept}}}));
+    EXPECT_EQ(res.status, 200);
+    EXPECT_EQ(res.Header("Content-Encoding"), "") << accept;
+    EXPECT_EQ(res.body.size(), body.size());
+  }
+}
+
 TEST(Server, PortInUseNamesHostAndPort) {
   ASSERT_OK_AND_ASSIGN(auto first, Server::Create({}));
   absl::StatusOr<std::unique_ptr<Server>> second =
