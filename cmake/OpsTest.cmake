@@ -5,7 +5,7 @@
 # scripts/test read OPS_TEST_PG_DSN and skip with a message when it is unset.
 include(GoogleTest)
 # Tests labelled "concurrency" also build under this target; scripts/test runs them under
-# ASan/UBSan (OPS_SANITIZE) in CI.
+# ASan/UBSan (OPS_SANITIZE) in CI. Tests labelled "e2e" run serially (RUN_SERIAL).
 if(NOT TARGET ops_concurrency_tests)
   add_custom_target(ops_concurrency_tests)
 endif()
@@ -23,6 +23,11 @@ function(ops_cc_test name)
     # Escape the list so every label reaches PROPERTIES (not only the first).
     string(REPLACE ";" "\\;" labels "${ARG_LABELS}")
     set(props PROPERTIES LABELS "${labels}")
+    # End-to-end tests run whole clusters with real timing; one at a time keeps them from
+    # starving each other of the machine's two cores.
+    if("e2e" IN_LIST ARG_LABELS)
+      list(APPEND props RUN_SERIAL TRUE)
+    endif()
   endif()
   if("concurrency" IN_LIST ARG_LABELS)
     add_dependencies(ops_concurrency_tests ${name})

@@ -32,7 +32,16 @@ nlohmann::json ClusterLayout::BootstrapJson(uint64_t store_id) const {
                             {"leader_store_id", r->leader_store_id},
                             {"term", r->term}});
   }
-  return {{"store_id", store_id}, {"cluster_id", cluster_id}, {"regions", regions_json}};
+  nlohmann::json j = {
+      {"store_id", store_id}, {"cluster_id", cluster_id}, {"regions", regions_json}};
+  if (!store_addresses.empty()) {
+    nlohmann::json stores = nlohmann::json::array();
+    for (const auto& [id, address] : store_addresses) {
+      stores.push_back({{"id", id}, {"address", address}});
+    }
+    j["stores"] = stores;
+  }
+  return j;
 }
 
 absl::StatusOr<ClusterLayout> BuildLayout(int stores, int regions, uint64_t seed) {

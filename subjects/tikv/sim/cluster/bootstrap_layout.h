@@ -10,6 +10,7 @@
 #define OPS_SUBJECTS_TIKV_SIM_CLUSTER_BOOTSTRAP_LAYOUT_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -43,10 +44,15 @@ struct ClusterLayout {
   uint64_t cluster_id = 0;
   int store_count = 0;
   std::vector<RegionLayout> regions;  // ascending start key
+  // Data-port addresses ("127.0.0.1:P") of the stores by id, when known (`tikv-sim up` fills
+  // them from the cluster spec). Written to bootstrap.json as "stores" so stores reach each
+  // other before PD is up; BuildLayout leaves it empty.
+  std::map<uint64_t, std::string> store_addresses;
 
   // The regions with a peer on `store_id`.
   std::vector<const RegionLayout*> RegionsOnStore(uint64_t store_id) const;
-  // The bootstrap.json document for store `store_id` (only its regions).
+  // The bootstrap.json document for store `store_id` (only its regions, and every store's
+  // address when store_addresses is set).
   nlohmann::json BootstrapJson(uint64_t store_id) const;
 };
 

@@ -98,7 +98,18 @@ TEST(BootstrapLayoutTest, WritesOneFilePerStoreInTheDocumentedShape) {
     }
     EXPECT_TRUE(r["epoch"].contains("conf_ver"));
     EXPECT_TRUE(r["peers"][0].contains("store_id"));
+    EXPECT_FALSE(j.contains("stores"));  // no addresses known
   }
+}
+
+TEST(BootstrapLayoutTest, CarriesStoreAddressesWhenKnown) {
+  ASSERT_OK_AND_ASSIGN(ClusterLayout layout, BuildLayout(3, 4, 3));
+  layout.store_addresses = {{1, "127.0.0.1:20160"}, {2, "127.0.0.1:20161"}, {3, "127.0.0.1:20162"}};
+  const nlohmann::json j = layout.BootstrapJson(2);
+  ASSERT_TRUE(j.contains("stores"));
+  ASSERT_EQ(j["stores"].size(), 3u);
+  EXPECT_EQ(j["stores"][1]["id"], 2);
+  EXPECT_EQ(j["stores"][1]["address"], "127.0.0.1:20161");
 }
 
 }  // namespace

@@ -119,6 +119,13 @@ int Up(const CliArgs& a, const std::string& self_exe) {
   if (!spec.ok()) return Fail(spec.status());
   absl::StatusOr<ClusterLayout> layout = BuildLayout(opts->stores, opts->regions, opts->seed);
   if (!layout.ok()) return Fail(layout.status());
+  // Stores learn each other's data ports from bootstrap.json, so raft works before PD is up.
+  for (int s = 1; s <= opts->stores; ++s) {
+    if (const ProcessSpec* p = spec->Find(absl::StrCat("store-", s)); p != nullptr) {
+      layout->store_addresses[static_cast<uint64_t>(s)] =
+          absl::StrCat("127.0.0.1:", p->ports.at("addr"));
+    }
+  }
   std::filesystem::create_directories(spec->options.dir);
   // Bootstrap files only before a store's first start; later a store has its own state.
   bool fresh = true;

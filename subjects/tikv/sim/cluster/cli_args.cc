@@ -15,7 +15,7 @@ const std::map<std::string, std::set<std::string>>& KnownFlags() {
   static const auto* m = new std::map<std::string, std::set<std::string>>{
       {"up",
        {"dir", "pd", "stores", "regions", "time-scale", "seed", "rate", "config", "base-port",
-        "wait-timeout"}},
+        "wait-timeout", "max-store-down-time"}},
       {"down", {"dir"}},
       {"status", {"dir", "output"}},
       {"fault", {"dir", "target", "ttl", "param", "dry-run", "output"}},
@@ -102,8 +102,9 @@ absl::StatusOr<ClusterOptions> ClusterOptionsFromArgs(const CliArgs& args) {
     if (!in) return absl::NotFoundError("cannot read config file " + it->second);
     nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
     if (!j.is_object()) return absl::InvalidArgumentError(it->second + " is not a JSON object");
-    static const std::set<std::string> keys = {"dir",        "pd",   "stores", "regions",
-                                               "time_scale", "seed", "rate",   "base_port"};
+    static const std::set<std::string> keys = {"dir",     "pd",         "stores",
+                                               "regions", "time_scale", "seed",
+                                               "rate",    "base_port",  "max_store_down_time"};
     for (auto& [k, v] : j.items()) {
       if (!keys.count(k)) {
         return absl::InvalidArgumentError(absl::StrCat("unknown key \"", k, "\" in ", it->second));
@@ -129,6 +130,15 @@ absl::StatusOr<ClusterOptions> ClusterOptionsFromArgs(const CliArgs& args) {
   }
   if (flags.count("seed") && !absl::SimpleAtoi(flags["seed"], &o.seed)) {
     return absl::InvalidArgumentError("--seed must be a non-negative integer");
+  }
+  if (auto it = flags.find("max-store-down-time"); it != flags.end()) {
+    absl::Duration d;
+    if (!absl::ParseDuration(it->second, &d) || d <= absl::ZeroDuration()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--max-store-down-time must be a positive duration like 30m or 2m, got \"",
+                       it->second, "\""));
+    }
+    o.max_store_down_time = it->second;
   }
   if (o.regions < 1 || o.regions > 10000) {
     return absl::InvalidArgumentError(absl::StrCat("--regions must be 1..10000, got ", o.regions));
@@ -179,8 +189,11 @@ Commands:
            --rate N          workload ops/s (default 2000; 0 = no load)
            --base-port P     use ports P, P+1, ... (default: free ports chosen by the kernel)
            --wait-timeout D  how long to wait for the cluster to come up (default 60s)
+           --max-store-down-time D
+                             PD's max-store-down-time, a real duration scaled like every timing
+                             (default 30m: a dead store shows Down after 30m x time scale)
            --config FILE     JSON file with keys dir, pd, stores, regions, time_scale, seed, rate,
-                             base_port; command-line flags win
+                             base_port, max_store_down_time; command-line flags win
   down     stop the cluster in --dir and every process it started
   status   list the processes of the cluster in --dir; --output json for JSON
   fault inject KIND --target T --ttl 30s [--param k=v]... [--dry-run]

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 
@@ -28,6 +29,21 @@ TEST(CliArgsTest, ParsesBothFlagForms) {
   EXPECT_DOUBLE_EQ(o.time_scale, 0.1);
   EXPECT_EQ(o.pd, 3);
   EXPECT_EQ(o.rate, 2000);
+}
+
+TEST(CliArgsTest, MaxStoreDownTimeIsValidatedAndReachesPd) {
+  ASSERT_OK_AND_ASSIGN(CliArgs a, ParseCliArgs({"up", "--max-store-down-time", "2m"}));
+  ASSERT_OK_AND_ASSIGN(ClusterOptions o, ClusterOptionsFromArgs(a));
+  EXPECT_EQ(o.max_store_down_time, "2m");
+  o.base_port = 0;
+  ASSERT_OK_AND_ASSIGN(ClusterSpec spec, BuildClusterSpec(o, "/bin"));
+  const std::vector<std::string>& argv = spec.Find("pd-1")->argv;
+  EXPECT_NE(std::find(argv.begin(), argv.end(), "--max-store-down-time=2m"), argv.end());
+  ASSERT_OK_AND_ASSIGN(ClusterSpec round, ClusterSpec::FromJson(spec.ToJson()));
+  EXPECT_EQ(round.options.max_store_down_time, "2m");
+  ASSERT_OK_AND_ASSIGN(CliArgs bad, ParseCliArgs({"up", "--max-store-down-time", "soon"}));
+  EXPECT_THAT(ClusterOptionsFromArgs(bad),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--max-store-down-time")));
 }
 
 TEST(CliArgsTest, RejectsUnknownCommandsFlagsAndBadValues) {

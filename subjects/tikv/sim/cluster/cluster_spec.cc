@@ -80,7 +80,8 @@ nlohmann::json ClusterSpec::ToJson() const {
             {"time_scale", options.time_scale},
             {"seed", options.seed},
             {"rate", options.rate},
-            {"base_port", options.base_port}}},
+            {"base_port", options.base_port},
+            {"max_store_down_time", options.max_store_down_time}}},
           {"bin_dir", bin_dir},
           {"supervisor",
            {{"pid", supervisor_pid}, {"control_port", control_port}, {"log_file", supervisor_log}}},
@@ -99,6 +100,7 @@ absl::StatusOr<ClusterSpec> ClusterSpec::FromJson(const nlohmann::json& j) {
     s.options.seed = o.at("seed").get<uint64_t>();
     s.options.rate = o.at("rate").get<int>();
     s.options.base_port = o.value("base_port", 0);
+    s.options.max_store_down_time = o.value("max_store_down_time", std::string());
     s.bin_dir = j.at("bin_dir").get<std::string>();
     const nlohmann::json& sup = j.at("supervisor");
     s.supervisor_pid = sup.at("pid").get<int>();
@@ -208,6 +210,9 @@ absl::StatusOr<ClusterSpec> BuildClusterSpec(const ClusterOptions& options,
               "--log-file=" + p.log_file,
               "--time-scale=" + ts,
               "--seed=" + seed};
+    if (!options.max_store_down_time.empty()) {
+      p.argv.push_back("--max-store-down-time=" + options.max_store_down_time);
+    }
   }
   const std::string pd_endpoints = spec.PdEndpoints();
   for (int i = 1; i <= options.stores; ++i) {

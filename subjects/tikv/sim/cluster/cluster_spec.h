@@ -35,6 +35,9 @@ struct ClusterOptions {
   uint64_t seed = 1;
   int rate = 2000;
   int base_port = 0;  // 0: free ports picked by the kernel
+  // PD's max-store-down-time as a real (unscaled) duration like "30m"; PD scales it by
+  // time_scale. Empty: PD's default (30m).
+  std::string max_store_down_time;
 };
 
 struct ClusterSpec {

@@ -41,7 +41,11 @@ absl::StatusOr<int> SpawnProcess(const std::vector<std::string>& argv, const std
       setsid();
       if (fork() != 0) _exit(0);
     } else {
-      setpgid(0, 0);  // a terminal ^C reaches the supervisor, which stops children in order
+      // A session of its own: a terminal ^C reaches only the supervisor, which stops children
+      // in order. Not merely a process group: if the supervisor died while a child is stopped
+      // (store_hang), the kernel would SIGHUP the newly orphaned group and kill the child
+      // instead of leaving it to the SIGCONT watchdog.
+      setsid();
     }
     dup2(null_fd, 0);
     dup2(out, 1);

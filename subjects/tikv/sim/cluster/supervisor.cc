@@ -109,10 +109,20 @@ absl::Status SupervisorActions::PostFault(const std::string& name, const std::st
   ASSIGN_OR_RETURN(std::string url, ControlUrl(name));
   nlohmann::json body = {
       {"kind", kind}, {"params", params}, {"ttl_ms", absl::ToInt64Milliseconds(ttl)}};
-  absl::StatusOr<http::ClientResponse> r = client_->Post(url, body.dump(), "application/json");
+  http::ClientRequest req{
+      .method = "POST", .url = url, .body = body.dump(), .content_type = "application/json"};
+  absl::StatusOr<http::ClientResponse> r = client_->Do(req);
   if (!r.ok()) {
     return absl::UnavailableError(
         absl::StrCat("forwarding ", kind, " to ", name, " (", url, "): ", r.status().message()));
+  }
+  if (!r->ok()) {
+    // The process refused the fault (e.g. bad params): report its reason, not success.
+    nlohmann::json j = nlohmann::json::parse(r->body, nullptr, false);
+    const std::string why = j.is_object() ? j.value("message", r->body) : r->body;
+    const std::string msg = absl::StrCat(name, " refused ", kind, " (HTTP ", r->status, "): ", why);
+    return r->status >= 400 && r->status < 500 ? absl::InvalidArgumentError(msg)
+                                               : absl::UnavailableError(msg);
   }
   return absl::OkStatus();
 }
@@ -126,6 +136,11 @@ absl::Status SupervisorActions::DeleteFault(const std::string& name, const std::
   if (!r.ok())
     return absl::UnavailableError(
         absl::StrCat("reverting ", kind, " on ", name, ": ", r.status().message()));
+  // 404: the process already expired the fault at its own TTL, which is what a revert wants.
+  if (!r->ok() && r->status != 404) {
+    return absl::UnavailableError(
+        absl::StrCat("reverting ", kind, " on ", name, ": HTTP ", r->status, " ", r->body));
+  }
   return absl::OkStatus();
 }
 

@@ -1,11 +1,14 @@
 #include "subjects/tikv/sim/pd/api_render.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <map>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "subjects/tikv/sim/pd/go_format.h"
+#include "subjects/tikv/sim/pd/region_table.h"
 
 namespace ops::sim {
 namespace {
@@ -147,32 +150,194 @@ ApiReply RenderStore(const ClusterState& state, absl::Time now, uint64_t id) {
 }
 
 namespace {
-ApiReply RegionsInfo(const std::vector<const RegionRecord*>& regions) {
-  ojson list = ojson::array();
-  for (const auto* r : regions) list.push_back(RegionInfoJson(*r));
-  ojson j;
-  j["count"] = list.size();
-  j["regions"] = list;
-  return Ok(j);
+
+void AppendPeerJson(const Peer& p, std::string* out) {
+  absl::StrAppend(out, "{\"role_name\":\"", p.is_learner ? "Learner" : "Voter", "\"");
+  if (p.is_learner) out->append(",\"is_learner\":true");
+  if (p.id != 0) absl::StrAppend(out, ",\"id\":", p.id);
+  if (p.store_id != 0) absl::StrAppend(out, ",\"store_id\":", p.store_id);
+  if (p.is_learner) out->append(",\"role\":1");
+  out->push_back('}');
 }
+
+void AppendPeerList(const std::vector<Peer>& peers, std::string* out) {
+  out->push_back('[');
+  for (size_t i = 0; i < peers.size(); ++i) {
+    if (i > 0) out->push_back(',');
+    AppendPeerJson(peers[i], out);
+  }
+  out->push_back(']');
+}
+
+ApiReply RegionsData(std::string body) {
+  return {200, std::move(body), "application/octet-stream"};
+}
+
+// MarshalRegionsInfoJSON: {"count":N,"regions":[...]} with no trailing newline.
+template <typename Range>
+ApiReply RegionsInfo(const Range& regions, size_t count) {
+  std::string body = absl::StrCat("{\"count\":", count, ",\"regions\":[");
+  bool first = true;
+  for (const auto& r : regions) {
+    if (!first) body.push_back(',');
+    first = false;
+    AppendRegionJson(*r, &body);
+  }
+  body.append("]}");
+  return RegionsData(std::move(body));
+}
+
+// Go's strconv.Atoi: optional sign, decimal digits, 64-bit range.
+absl::StatusOr<int64_t> GoAtoi(absl::string_view s) {
+  auto syntax = [&] {
+    return absl::InvalidArgumentError(
+        absl::StrCat("strconv.Atoi: parsing \"", s, "\": invalid syntax"));
+  };
+  absl::string_view d = s;
+  bool neg = false;
+  if (!d.empty() && (d[0] == '+' || d[0] == '-')) {
+    neg = d[0] == '-';
+    d.remove_prefix(1);
+  }
+  if (d.empty()) return syntax();
+  uint64_t v = 0;
+  bool overflow = false;
+  for (char c : d) {
+    if (c < '0' || c > '9') return syntax();
+    if (v > (uint64_t{1} << 63) / 10) overflow = true;
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (overflow || v > (uint64_t{1} << 63) - (neg ? 0 : 1)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("strconv.Atoi: parsing \"", s, "\": value out of range"));
+  }
+  return neg ? static_cast<int64_t>(0 - v) : static_cast<int64_t>(v);
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// A query key as the upper-case hex of its raw bytes; with format=hex the key is checked the
+// way Go's hex.Decode does (invalid byte first, then odd length).
+absl::StatusOr<std::string> KeyToHex(absl::string_view key, bool is_hex) {
+  std::string out;
+  if (!is_hex) {
+    static constexpr char kDigits[] = "0123456789ABCDEF";
+    for (unsigned char c : key) {
+      out.push_back(kDigits[c >> 4]);
+      out.push_back(kDigits[c & 15]);
+    }
+    return out;
+  }
+  for (size_t i = 0; i < key.size(); ++i) {
+    if (HexValue(key[i]) < 0) {
+      unsigned char c = static_cast<unsigned char>(key[i]);
+      char buf[32];
+      std::snprintf(buf, sizeof(buf), "U+%04X '%c'", c, c);
+      return absl::InvalidArgumentError(absl::StrCat("encoding/hex: invalid byte: ", buf));
+    }
+    out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(key[i]))));
+  }
+  if (key.size() % 2 == 1) return absl::InvalidArgumentError("encoding/hex: odd length hex string");
+  return out;
+}
+
 }  // namespace
 
+void AppendRegionJson(const RegionRecord& r, std::string* out) {
+  absl::StrAppend(out, "{\"id\":", r.id, ",\"start_key\":\"", r.start_key,
+                  "\",\"end_key\":\"", r.end_key, "\",\"epoch\":{");
+  if (r.conf_ver != 0) absl::StrAppend(out, "\"conf_ver\":", r.conf_ver);
+  if (r.version != 0) {
+    absl::StrAppend(out, r.conf_ver != 0 ? "," : "", "\"version\":", r.version);
+  }
+  out->push_back('}');
+  if (!r.peers.empty()) {
+    out->append(",\"peers\":");
+    AppendPeerList(r.peers, out);
+  }
+  out->append(",\"leader\":");
+  if (r.leader.id != 0) {
+    AppendPeerJson(r.leader, out);
+  } else {
+    out->append("{\"role_name\":\"\"}");
+  }
+  if (!r.down_peers.empty()) {
+    out->append(",\"down_peers\":[");
+    for (size_t i = 0; i < r.down_peers.size(); ++i) {
+      if (i > 0) out->push_back(',');
+      out->append("{\"peer\":");
+      AppendPeerJson(r.down_peers[i].peer, out);
+      if (r.down_peers[i].down_seconds != 0) {
+        absl::StrAppend(out, ",\"down_seconds\":", r.down_peers[i].down_seconds);
+      }
+      out->push_back('}');
+    }
+    out->push_back(']');
+  }
+  if (!r.pending_peers.empty()) {
+    out->append(",\"pending_peers\":");
+    AppendPeerList(r.pending_peers, out);
+  }
+  absl::StrAppend(out, ",\"cpu_usage\":", r.cpu_usage, ",\"written_bytes\":", r.written_bytes,
+                  ",\"read_bytes\":", r.read_bytes, ",\"written_keys\":", r.written_keys);
+  absl::StrAppend(out, ",\"read_keys\":", r.read_keys, ",\"approximate_size\":",
+                  r.approximate_size, ",\"approximate_keys\":", r.approximate_keys, "}");
+}
+
 ApiReply RenderRegions(const ClusterState& state) {
-  std::vector<const RegionRecord*> all;
-  for (const auto& [id, r] : state.regions()) all.push_back(&r);
-  return RegionsInfo(all);
+  size_t count = state.RegionCount();
+  std::string body = absl::StrCat("{\"count\":", count, ",\"regions\":[");
+  // About 500 bytes per region; reserving avoids repeated copies of a large body.
+  body.reserve(body.size() + count * 520);
+  bool first = true;
+  state.ForEachRegion([&](const RegionRecord& r) {
+    if (!first) body.push_back(',');
+    first = false;
+    AppendRegionJson(r, &body);
+  });
+  body.append("]}");
+  return RegionsData(std::move(body));
+}
+
+ApiReply RenderRegionsByKey(const ClusterState& state, absl::string_view key,
+                            absl::string_view end_key, absl::string_view format,
+                            absl::string_view limit_text) {
+  bool is_hex = format == "hex";
+  auto start = KeyToHex(key, is_hex);
+  if (!start.ok()) return ErrorReply(400, start.status().message());
+  auto end = KeyToHex(end_key, is_hex);
+  if (!end.ok()) return ErrorReply(400, end.status().message());
+  int64_t limit = 16;  // defaultRegionLimit
+  if (!limit_text.empty()) {
+    auto parsed = GoAtoi(limit_text);
+    if (!parsed.ok()) return ErrorReply(400, parsed.status().message());
+    limit = *parsed;
+  }
+  limit = std::min<int64_t>(limit, 10240);  // maxRegionLimit
+  std::vector<RegionRecord> regions =
+      state.ScanRegions(*start, *end, limit <= 0 ? 0 : static_cast<int>(limit));
+  std::vector<const RegionRecord*> ptrs;
+  for (const auto& r : regions) ptrs.push_back(&r);
+  return RegionsInfo(ptrs, ptrs.size());
 }
 
 ApiReply RenderRegion(const ClusterState& state, uint64_t id) {
-  auto it = state.regions().find(id);
+  std::optional<RegionRecord> r = state.FindRegion(id);
   // Real PD answers 200 with JSON null for an unknown region id.
-  if (it == state.regions().end()) return {200, "null\n"};
-  return Ok(RegionInfoJson(it->second));
+  if (!r) return {200, "null\n"};
+  std::string body;
+  AppendRegionJson(*r, &body);
+  return RegionsData(std::move(body));
 }
 
 ApiReply RenderRegionsCount(const ClusterState& state) {
   ojson j;
-  j["count"] = state.regions().size();
+  j["count"] = state.RegionCount();
   j["regions"] = nullptr;
   return Ok(j);
 }
@@ -180,47 +345,65 @@ ApiReply RenderRegionsCount(const ClusterState& state) {
 ApiReply RenderRegionCheck(const ClusterState& state, absl::string_view check) {
   auto regions = state.CheckRegions(check);
   if (!regions.ok()) return ErrorReply(400, "unknown state");
-  return RegionsInfo(*regions);
+  return RegionsInfo(*regions, regions->size());
 }
 
 ApiReply RenderStatsRegion(const ClusterState& state) {
+  // Go sorts map keys as strings ("1", "10", "2").
+  using StoreMap = std::map<std::string, int64_t>;
+  StoreMap leader_count, peer_count, leader_size, leader_keys, peer_size, peer_keys;
   int64_t count = 0, empty = 0, size = 0, keys = 0;
-  // Go sorts map keys as strings; nlohmann::json (std::map) does the same.
-  nlohmann::json leader_count = nlohmann::json::object(), peer_count = nlohmann::json::object(),
-                 leader_size = nlohmann::json::object(), leader_keys = nlohmann::json::object(),
-                 peer_size = nlohmann::json::object(), peer_keys = nlohmann::json::object();
-  auto add = [](nlohmann::json& m, uint64_t store, int64_t v) {
-    std::string k = absl::StrCat(store);
-    m[k] = m.value(k, int64_t{0}) + v;
-  };
+  if (const RegionTable* t = state.region_table()) {
+    const RegionTable::Stats& st = t->stats();
+    count = st.count;
+    empty = st.empty_count;
+    size = st.storage_size;
+    keys = st.storage_keys;
+    auto merge = [](const std::map<uint64_t, int64_t>& from, StoreMap& to) {
+      for (const auto& [store, v] : from) to[absl::StrCat(store)] += v;
+    };
+    merge(st.leader_count, leader_count);
+    merge(st.peer_count, peer_count);
+    merge(st.leader_size, leader_size);
+    merge(st.leader_keys, leader_keys);
+    merge(st.peer_size, peer_size);
+    merge(st.peer_keys, peer_keys);
+  }
   for (const auto& [id, r] : state.regions()) {
     ++count;
     if (r.approximate_size <= 1) ++empty;
     size += r.approximate_size;
     keys += r.approximate_keys;
     if (r.leader.id != 0) {
-      add(leader_count, r.leader.store_id, 1);
-      add(leader_size, r.leader.store_id, r.approximate_size);
-      add(leader_keys, r.leader.store_id, r.approximate_keys);
+      std::string k = absl::StrCat(r.leader.store_id);
+      leader_count[k] += 1;
+      leader_size[k] += r.approximate_size;
+      leader_keys[k] += r.approximate_keys;
     }
     for (const auto& p : r.peers) {
-      add(peer_count, p.store_id, 1);
-      add(peer_size, p.store_id, r.approximate_size);
-      add(peer_keys, p.store_id, r.approximate_keys);
+      std::string k = absl::StrCat(p.store_id);
+      peer_count[k] += 1;
+      peer_size[k] += r.approximate_size;
+      peer_keys[k] += r.approximate_keys;
     }
   }
+  auto obj = [](const StoreMap& m) {
+    ojson o = ojson::object();
+    for (const auto& [k, v] : m) o[k] = v;
+    return o;
+  };
   ojson j;
   j["count"] = count;
   j["empty_count"] = empty;
   j["storage_size"] = size;
   j["user_storage_size"] = size;
   j["storage_keys"] = keys;
-  j["store_leader_count"] = ojson::parse(leader_count.dump());
-  j["store_peer_count"] = ojson::parse(peer_count.dump());
-  j["store_leader_size"] = ojson::parse(leader_size.dump());
-  j["store_leader_keys"] = ojson::parse(leader_keys.dump());
-  j["store_peer_size"] = ojson::parse(peer_size.dump());
-  j["store_peer_keys"] = ojson::parse(peer_keys.dump());
+  j["store_leader_count"] = obj(leader_count);
+  j["store_peer_count"] = obj(peer_count);
+  j["store_leader_size"] = obj(leader_size);
+  j["store_leader_keys"] = obj(leader_keys);
+  j["store_peer_size"] = obj(peer_size);
+  j["store_peer_keys"] = obj(peer_keys);
   return Ok(j);
 }
 
@@ -231,11 +414,11 @@ ApiReply RenderHotspot(const ClusterState& state, bool write) {
     ojson stats = ojson::array();
   };
   std::map<std::string, Agg> as_leader;
-  for (const auto& [id, r] : state.regions()) {
-    if (r.leader.id == 0) continue;
+  state.ForEachRegion([&](const RegionRecord& r) {
+    if (r.leader.id == 0) return;
     double bytes = static_cast<double>(write ? r.written_bytes : r.read_bytes);
     double keys = static_cast<double>(write ? r.written_keys : r.read_keys);
-    if (bytes == 0 && keys == 0) continue;
+    if (bytes == 0 && keys == 0) return;
     Agg& a = as_leader[absl::StrCat(r.leader.store_id)];
     a.bytes += bytes;
     a.keys += keys;
@@ -254,7 +437,7 @@ ApiReply RenderHotspot(const ClusterState& state, bool write) {
     st["anti_count"] = 0;
     st["last_update_time"] = GoRfc3339Nano(absl::UnixEpoch());
     a.stats.push_back(st);
-  }
+  });
   ojson leaders = ojson::object();
   for (auto& [sid, a] : as_leader) {
     ojson h;

@@ -46,6 +46,9 @@ struct PdView {
 struct ApiReply {
   int status = 200;
   std::string body;
+  // Empty: JSON ("application/json; charset=UTF-8", unrolled/render's rd.JSON). Region lists
+  // are written with rd.Data: "application/octet-stream".
+  std::string content_type;
 };
 
 // Formats a JSON value as PD does (indent 2, trailing newline).
@@ -60,7 +63,16 @@ ojson RegionInfoJson(const RegionRecord& r);
 ApiReply RenderStores(const ClusterState& state, absl::Time now, const std::vector<int>& states);
 // GET /store/{id}; 404 with the PD error string when unknown.
 ApiReply RenderStore(const ClusterState& state, absl::Time now, uint64_t id);
+// Appends one RegionInfo as PD's easyjson encoder writes it (compact, field order as emitted).
+void AppendRegionJson(const RegionRecord& r, std::string* out);
+// GET /regions: every region, compact (PD writes region lists with MarshalRegionsInfoJSON).
 ApiReply RenderRegions(const ClusterState& state);
+// GET /regions/key?key=&end_key=&limit=&format=: PD's ScanRegions. Keys are raw bytes, or hex
+// when format=hex (400 with Go's encoding/hex error otherwise); limit defaults to 16, is capped
+// at 10240, and <= 0 means no limit (400 with Go's strconv.Atoi error when not a number).
+ApiReply RenderRegionsByKey(const ClusterState& state, absl::string_view key,
+                            absl::string_view end_key, absl::string_view format,
+                            absl::string_view limit);
 ApiReply RenderRegion(const ClusterState& state, uint64_t id);
 ApiReply RenderRegionsCount(const ClusterState& state);
 // GET /regions/check/{check}; 400 for an unknown check.

@@ -214,5 +214,104 @@ TEST_F(ApiRenderTest, SchedulersAndOperators) {
   EXPECT_TRUE(hot.contains("as_leader"));
 }
 
+TEST_F(ApiRenderTest, CompactRegionMatchesStructuredRendering) {
+  RegionRecord r;
+  r.id = 9;
+  r.start_key = "74";
+  r.end_key = "75";
+  r.conf_ver = 5;
+  r.peers = {{10, 1, false}, {11, 2, false}, {12, 3, true}};
+  r.leader = r.peers[0];
+  r.down_peers = {{r.peers[1], 620}};
+  r.pending_peers = {r.peers[2]};
+  r.written_bytes = 7;
+  r.approximate_size = 3;
+  std::string compact;
+  AppendRegionJson(r, &compact);
+  EXPECT_EQ(compact, RegionInfoJson(r).dump());
+  RegionRecord bare;
+  bare.id = 1;
+  compact.clear();
+  AppendRegionJson(bare, &compact);
+  EXPECT_EQ(compact, RegionInfoJson(bare).dump());
+  // Region lists are written compact with rd.Data, like MarshalRegionsInfoJSON.
+  ApiReply list = RenderRegions(state_);
+  EXPECT_EQ(list.content_type, "application/octet-stream");
+  EXPECT_EQ(list.body.rfind("{\"count\":1,\"regions\":[{\"id\":2,", 0), 0u);
+  EXPECT_EQ(list.body.back(), '}');
+}
+
+// Regions [""-"10"), ["10"-"20"), hole, ["30"-"40"), ["40"-"") as upper-case hex of raw keys.
+class ScanRegionsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::vector<std::pair<std::string, std::string>> ranges = {
+        {"", "3130"}, {"3130", "3230"}, {"3330", "3430"}, {"3430", ""}};
+    json regions = json::array();
+    uint64_t id = 100;
+    for (const auto& [start, end] : ranges) {
+      json r = Region(id++);
+      r["start_key"] = start;
+      r["end_key"] = end;
+      regions.push_back(r);
+    }
+    ASSERT_THAT(state_.ApplyRegionHeartbeat(json{{"regions", regions}}).status(), IsOk());
+  }
+  std::vector<uint64_t> Ids(absl::string_view key, absl::string_view end, absl::string_view format,
+                            absl::string_view limit) {
+    ApiReply r = RenderRegionsByKey(state_, key, end, format, limit);
+    EXPECT_EQ(r.status, 200) << r.body;
+    json j = json::parse(r.body);
+    std::vector<uint64_t> ids;
+    for (const auto& region : j["regions"]) ids.push_back(region["id"].get<uint64_t>());
+    EXPECT_EQ(j["count"], ids.size());
+    return ids;
+  }
+  ClusterState state_;
+};
+
+TEST_F(ScanRegionsTest, StartsAtContainingRegionAndStopsAtEndKey) {
+  using V = std::vector<uint64_t>;
+  EXPECT_EQ(Ids("", "", "", ""), (V{100, 101, 102, 103}));
+  EXPECT_EQ(Ids("15", "", "", ""), (V{101, 102, 103}));     // raw key "15" is in ["10","20")
+  EXPECT_EQ(Ids("3135", "", "hex", ""), (V{101, 102, 103}));  // the same key in hex
+  EXPECT_EQ(Ids("25", "", "", ""), (V{102, 103}));           // in the hole: next region
+  EXPECT_EQ(Ids("", "30", "", ""), (V{100, 101}));           // stops at start >= end_key
+  EXPECT_EQ(Ids("", "3331", "hex", ""), (V{100, 101, 102}));
+  EXPECT_EQ(Ids("", "", "", "2"), (V{100, 101}));
+  EXPECT_EQ(Ids("", "", "", "0"), (V{100, 101, 102, 103}));  // <= 0: no limit
+  EXPECT_EQ(Ids("", "", "", "-1"), (V{100, 101, 102, 103}));
+  EXPECT_EQ(Ids("", "", "", "99999"), (V{100, 101, 102, 103}));  // capped at 10240
+  EXPECT_EQ(Ids("50", "", "", ""), (V{103}));
+}
+
+TEST_F(ScanRegionsTest, DefaultLimitIs16) {
+  json regions = json::array();
+  for (int i = 0; i < 40; ++i) {
+    json r = Region(1000 + i);
+    r["start_key"] = absl::StrCat("AA", 10 + i);
+    r["end_key"] = absl::StrCat("AA", 11 + i);
+    regions.push_back(r);
+  }
+  ClusterState state;
+  ASSERT_THAT(state.ApplyRegionHeartbeat(json{{"regions", regions}}).status(), IsOk());
+  EXPECT_EQ(json::parse(RenderRegionsByKey(state, "", "", "", "").body)["count"], 16);
+  EXPECT_EQ(json::parse(RenderRegionsByKey(state, "", "", "", "40").body)["count"], 40);
+}
+
+TEST_F(ScanRegionsTest, BadInputIsA400WithGoErrorText) {
+  ApiReply r = RenderRegionsByKey(state_, "", "", "", "abc");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body, "\"strconv.Atoi: parsing \\\"abc\\\": invalid syntax\"\n");
+  EXPECT_EQ(RenderRegionsByKey(state_, "", "", "", "99999999999999999999").body,
+            "\"strconv.Atoi: parsing \\\"99999999999999999999\\\": value out of range\"\n");
+  r = RenderRegionsByKey(state_, "zz", "", "hex", "");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body, "\"encoding/hex: invalid byte: U+007A 'z'\"\n");
+  r = RenderRegionsByKey(state_, "", "313", "hex", "");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body, "\"encoding/hex: odd length hex string\"\n");
+}
+
 }  // namespace
 }  // namespace ops::sim

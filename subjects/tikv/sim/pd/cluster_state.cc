@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "subjects/tikv/sim/pd/region_table.h"
 
 namespace ops::sim {
 namespace {
@@ -238,6 +239,7 @@ absl::StatusOr<std::vector<const RegionRecord*>> ClusterState::CheckRegions(
   for (const char* c : kRegionChecks) known = known || check == c;
   if (!known) return absl::InvalidArgumentError(absl::StrCat("unknown region check ", check));
   std::vector<const RegionRecord*> out;
+  if (table_) out = table_->Check(check);
   for (const auto& [id, r] : regions_) {
     if (InCheck(r, check)) out.push_back(&r);
   }
@@ -245,7 +247,7 @@ absl::StatusOr<std::vector<const RegionRecord*>> ClusterState::CheckRegions(
 }
 
 ClusterState::StoreCounts ClusterState::CountsFor(uint64_t store_id) const {
-  StoreCounts c;
+  StoreCounts c = table_ ? table_->CountsFor(store_id) : StoreCounts{};
   for (const auto& [id, r] : regions_) {
     for (const auto& p : r.peers) {
       if (p.store_id != store_id) continue;
@@ -262,6 +264,52 @@ ClusterState::StoreCounts ClusterState::CountsFor(uint64_t store_id) const {
     }
   }
   return c;
+}
+
+size_t ClusterState::RegionCount() const {
+  return regions_.size() + (table_ ? table_->size() : 0);
+}
+
+void ClusterState::ForEachRegion(const std::function<void(const RegionRecord&)>& fn) const {
+  for (const auto& [id, r] : regions_) fn(r);
+  if (!table_) return;
+  for (size_t i = 0; i < table_->size(); ++i) fn(table_->At(i));
+}
+
+std::optional<RegionRecord> ClusterState::FindRegion(uint64_t id) const {
+  if (auto it = regions_.find(id); it != regions_.end()) return it->second;
+  if (table_) {
+    if (auto i = table_->IndexOf(id)) return table_->At(*i);
+  }
+  return std::nullopt;
+}
+
+std::vector<RegionRecord> ClusterState::ScanRegions(absl::string_view start_hex,
+                                                    absl::string_view end_hex, int limit) const {
+  std::vector<RegionRecord> out;
+  auto more = [&](const std::string& region_start) {
+    if (!end_hex.empty() && region_start >= end_hex) return false;
+    return limit <= 0 || static_cast<int>(out.size()) < limit;
+  };
+  if (table_) {
+    for (size_t i = table_->IndexOfKey(start_hex); i < table_->size(); ++i) {
+      RegionRecord r = table_->At(i);
+      if (!more(r.start_key)) break;
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+  std::vector<const RegionRecord*> sorted;
+  for (const auto& [id, r] : regions_) sorted.push_back(&r);
+  std::sort(sorted.begin(), sorted.end(), [](const RegionRecord* a, const RegionRecord* b) {
+    return a->start_key < b->start_key;
+  });
+  // First region with end > start (or unbounded end): it contains start_hex or lies after it.
+  auto it = std::find_if(sorted.begin(), sorted.end(), [&](const RegionRecord* r) {
+    return r->end_key.empty() || r->end_key > start_hex;
+  });
+  for (; it != sorted.end() && more((*it)->start_key); ++it) out.push_back(**it);
+  return out;
 }
 
 absl::Status ClusterState::SetStoreState(uint64_t store_id, int state) {

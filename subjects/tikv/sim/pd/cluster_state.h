@@ -11,7 +11,10 @@
 #define OPS_SUBJECTS_TIKV_SIM_PD_CLUSTER_STATE_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,6 +26,8 @@
 #include "nlohmann/json.hpp"
 
 namespace ops::sim {
+
+class RegionTable;
 
 struct Peer {
   uint64_t id = 0;
@@ -120,13 +125,32 @@ class ClusterState {
   StoreCounts CountsFor(uint64_t store_id) const;
 
   const std::map<uint64_t, StoreRecord>& stores() const { return stores_; }
+  // Regions reported by heartbeats (not the attached table's; see ForEachRegion).
   const std::map<uint64_t, RegionRecord>& regions() const { return regions_; }
+
+  // Scale mode: serves the synthetic regions of `table` besides the reported ones. Counts,
+  // checks and stats of the table are precomputed, so CountsFor and CheckRegions stay cheap.
+  void AttachRegionTable(std::shared_ptr<const RegionTable> table) { table_ = std::move(table); }
+  const RegionTable* region_table() const { return table_.get(); }
+  // Every region: reported ones, then the table's (materialised one at a time, in key order).
+  size_t RegionCount() const;
+  void ForEachRegion(const std::function<void(const RegionRecord&)>& fn) const;
+  std::optional<RegionRecord> FindRegion(uint64_t id) const;
+  // PD's ScanRegions: regions from the one containing `start_hex` (or the next one after a
+  // hole) while their start key is below `end_hex` ("" = no end), at most `limit` (<= 0: no
+  // limit). Keys are upper-case hex of raw keys. With a table attached, scans the table.
+  std::vector<RegionRecord> ScanRegions(absl::string_view start_hex, absl::string_view end_hex,
+                                        int limit) const;
   const Options& options() const { return options_; }
   void set_max_store_down_time(absl::Duration d) { options_.max_store_down_time = d; }
   // Sets metapb state (0 Up, 1 Offline, 2 Tombstone) of a known store. NOT_FOUND otherwise.
   absl::Status SetStoreState(uint64_t store_id, int state);
   // Adds or replaces a store/region directly (scale mode, tests).
   void PutStore(StoreRecord s) { stores_[s.id] = std::move(s); }
+  // Moves a known store's last heartbeat (scale mode's simulated heartbeats); no-op otherwise.
+  void SetLastHeartbeat(uint64_t store_id, absl::Time t) {
+    if (auto it = stores_.find(store_id); it != stores_.end()) it->second.last_heartbeat = t;
+  }
   void PutRegion(RegionRecord r) { regions_[r.id] = std::move(r); }
 
   // Whole state for replication to followers, and back. FromJson replaces the state.
@@ -137,6 +161,7 @@ class ClusterState {
   Options options_;
   std::map<uint64_t, StoreRecord> stores_;
   std::map<uint64_t, RegionRecord> regions_;
+  std::shared_ptr<const RegionTable> table_;
 };
 
 }  // namespace ops::sim

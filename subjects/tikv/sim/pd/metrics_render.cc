@@ -4,8 +4,11 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
+#include <map>
 #include <sstream>
+#include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -14,6 +17,38 @@
 namespace ops::sim {
 namespace {
 
+// Collects families and writes them the way client_golang's registry gathers them: sorted by
+// name, each once, and a family without any series left out.
+class SortedFamilies {
+ public:
+  void Family(absl::string_view name, absl::string_view help, absl::string_view type) {
+    Flush();
+    name_ = std::string(name);
+    w_.Family(name, help, type);
+  }
+  void Sample(absl::string_view name, const LabelPairs& labels, double value) {
+    w_.Sample(name, labels, value);
+  }
+  std::string Take() {
+    Flush();
+    std::string out;
+    for (const auto& [name, text] : done_) out += text;
+    done_.clear();
+    return out;
+  }
+
+ private:
+  void Flush() {
+    if (name_.empty()) return;
+    std::string text = w_.Take();
+    if (std::count(text.begin(), text.end(), '\n') > 2) done_[name_] = std::move(text);
+    name_.clear();
+  }
+  ExpositionWriter w_{FloatStyle::kGo};
+  std::string name_;
+  std::map<std::string, std::string> done_;
+};
+
 std::string EngineOf(const StoreRecord& s) {
   for (const auto& [k, v] : s.labels) {
     if (k == "engine" && v == "tiflash") return "tiflash";
@@ -21,7 +56,7 @@ std::string EngineOf(const StoreRecord& s) {
   return "tikv";
 }
 
-void ProcessMetrics(ExpositionWriter& w, absl::Time start) {
+void ProcessMetrics(SortedFamilies& w, absl::Time start) {
   double cpu = 0, rss = 0, vsize = 0;
   std::ifstream stat("/proc/self/stat");
   std::string content((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
@@ -61,12 +96,15 @@ void ProcessMetrics(ExpositionWriter& w, absl::Time start) {
   w.Sample("process_start_time_seconds", {}, absl::ToDoubleSeconds(start - absl::UnixEpoch()));
   w.Family("process_virtual_memory_bytes", "Virtual memory size in bytes.", "gauge");
   w.Sample("process_virtual_memory_bytes", {}, vsize);
+  w.Family("process_virtual_memory_max_bytes",
+           "Maximum amount of virtual memory available in bytes.", "gauge");
+  w.Sample("process_virtual_memory_max_bytes", {}, -1);  // RLIMIT_AS unlimited, as in the dump
 }
 
 }  // namespace
 
 std::string RenderPdMetrics(const ClusterState& state, absl::Time now, const PdMetricsInput& in) {
-  ExpositionWriter w(FloatStyle::kGo);
+  SortedFamilies w;
   w.Family("etcd_server_has_leader", "Whether or not a leader exists. 1 is existence, 0 is not.",
            "gauge");
   w.Sample("etcd_server_has_leader", {}, in.has_leader ? 1 : 0);
@@ -78,7 +116,6 @@ std::string RenderPdMetrics(const ClusterState& state, absl::Time now, const PdM
     w.Family("pd_cluster_status", "Status of the cluster.", "gauge");
     for (const auto& [id, s] : state.stores()) {
       ClusterState::StoreCounts c = state.CountsFor(id);
-      std::string up = "0", disc = "0", slow = "0", down = "0", unhealth = "0";
       double v_up = 0, v_disc = 0, v_slow = 0, v_down = 0, v_unhealth = 0;
       double v_offline = 0, v_tomb = 0, v_preparing = 0, v_serving = 0, v_removing = 0,
              v_removed = 0;
@@ -125,13 +162,11 @@ std::string RenderPdMetrics(const ClusterState& state, absl::Time now, const PdM
       sample("witness_count", 0);
     }
     w.Family("pd_regions_status", "Status of the regions.", "gauge");
-    const char* kTypes[][2] = {{"down-peer", "down-peer-region-count"},
-                               {"empty-region", "empty-region-count"},
-                               {"extra-peer", "extra-peer-region-count"},
-                               {"learner-peer", "learner-peer-region-count"},
-                               {"miss-peer", "miss-peer-region-count"},
-                               {"offline-peer", "offline-peer-region-count"},
-                               {"pending-peer", "pending-peer-region-count"}};
+    const char* kTypes[][2] = {
+        {"down-peer", "down-peer-region-count"},      {"empty-region", "empty-region-count"},
+        {"extra-peer", "extra-peer-region-count"},    {"learner-peer", "learner-peer-region-count"},
+        {"miss-peer", "miss-peer-region-count"},      {"offline-peer", "offline-peer-region-count"},
+        {"pending-peer", "pending-peer-region-count"}};
     for (const auto& t : kTypes) {
       auto regions = state.CheckRegions(t[0]);
       w.Sample("pd_regions_status", {{"type", t[1]}},
@@ -143,8 +178,8 @@ std::string RenderPdMetrics(const ClusterState& state, absl::Time now, const PdM
       ClusterState::StoreCounts c = state.CountsFor(id);
       std::string sid = absl::StrCat(id);
       auto sample = [&](const char* type, double v) {
-        w.Sample("pd_scheduler_store_status", {{"address", s.address}, {"store", sid},
-                                               {"type", type}}, v);
+        w.Sample("pd_scheduler_store_status",
+                 {{"address", s.address}, {"store", sid}, {"type", type}}, v);
       };
       sample("leader_count", static_cast<double>(c.leader_count));
       sample("leader_score", static_cast<double>(c.leader_count));

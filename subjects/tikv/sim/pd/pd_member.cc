@@ -74,7 +74,7 @@ class PdMember::HttpTransport : public PeerTransport {
 absl::StatusOr<std::unique_ptr<PdMember>> PdMember::Create(Options options) {
   std::vector<Peer> peers;
   int self = -1;
-  if (options.initial_cluster.empty()) {
+  if (options.scale_mode || options.initial_cluster.empty()) {
     options.initial_cluster = absl::StrCat(options.name, "=", options.peer_url);
   }
   for (absl::string_view item : absl::StrSplit(options.initial_cluster, ',', absl::SkipEmpty())) {
@@ -100,9 +100,14 @@ absl::StatusOr<std::unique_ptr<PdMember>> PdMember::Create(Options options) {
   so.host = client_hp.first;
   so.port = client_hp.second;
   ASSIGN_OR_RETURN(m->client_server_, http::Server::Create(so));
-  so.host = peer_hp.first;
-  so.port = peer_hp.second;
-  ASSIGN_OR_RETURN(m->peer_server_, http::Server::Create(so));
+  if (!options.scale_mode) {
+    so.host = peer_hp.first;
+    so.port = peer_hp.second;
+    ASSIGN_OR_RETURN(m->peer_server_, http::Server::Create(so));
+  } else {
+    ASSIGN_OR_RETURN(m->scale_layout_,
+                     BuildScaleCluster(options.scale, m->start_time_, &m->state_));
+  }
   if (!options.log_file.empty()) {
     ASSIGN_OR_RETURN(m->log_, UnifiedLog::Open(options.log_file));
   }
@@ -137,7 +142,7 @@ void PdMember::Log(absl::string_view level, absl::string_view source, absl::stri
 }
 
 absl::Status PdMember::Start() {
-  RETURN_IF_ERROR(peer_server_->Start());
+  if (peer_server_) RETURN_IF_ERROR(peer_server_->Start());
   RETURN_IF_ERROR(client_server_->Start());
   Log("INFO", "server.go:212", "init cluster id", {{"cluster-id", absl::StrCat(cluster_id_)}});
   loop_ = std::thread([this] { Loop(); });
@@ -153,9 +158,17 @@ void PdMember::Stop() {
 
 void PdMember::Loop() {
   absl::Duration step = options_.time_scale(absl::Milliseconds(100));
+  if (options_.scale_mode) {
+    Log("INFO", "server.go:1778", "PD leader is ready to serve", {{"leader-name", options_.name}});
+  }
   while (!stop_.load()) {
-    Election::Events ev =
-        election_->Tick(absl::Now(), *transport_, [this] { return ReplicationPayload(); });
+    Election::Events ev;
+    if (options_.scale_mode) {
+      std::lock_guard<std::mutex> lock(mu_);
+      RefreshScaleHeartbeats(scale_layout_, absl::Now(), &state_);
+    } else {
+      ev = election_->Tick(absl::Now(), *transport_, [this] { return ReplicationPayload(); });
+    }
     if (ev.became_leader) {
       {
         std::lock_guard<std::mutex> lock(mu_);
@@ -169,7 +182,7 @@ void PdMember::Loop() {
       Log("WARN", "lease.go:129",
           "no longer a leader because lease has expired, pd leader will step down", {});
     }
-    if (election_->is_leader()) {
+    if (IsLeader()) {
       std::lock_guard<std::mutex> lock(mu_);
       for (const auto& [id, s] : state_.stores()) {
         bool low = s.state != 2 && state_.IsLowSpace(s);
@@ -220,7 +233,7 @@ PdView PdMember::ViewLocked() const {
     if (!p.client_url.empty()) m.client_urls = {p.client_url};
     v.members.push_back(m);
   }
-  v.leader_index = election_->leader();
+  v.leader_index = LeaderIndex();
   v.bootstrap_time = start_time_;
   v.lease = absl::Seconds(5);
   v.data_dir = options_.data_dir;
@@ -228,7 +241,8 @@ PdView PdMember::ViewLocked() const {
   return v;
 }
 
-void PdMember::RegisterRoutes() {
+// The peer URL server (absent in scale mode): election, replication and heartbeats.
+void PdMember::RegisterPeerRoutes() {
   auto self_url = [this] { return options_.client_url; };
   peer_server_->Handle("POST", "/sim/v1/pd/vote", [this, self_url](const http::Request& r) {
     json b = json::parse(r.body, nullptr, false);
@@ -279,11 +293,14 @@ void PdMember::RegisterRoutes() {
     }
     return JsonReply(200, R"({"ok": true})");
   });
+}
 
+void PdMember::RegisterRoutes() {
+  if (peer_server_) RegisterPeerRoutes();
   client_server_->Handle("GET", "/metrics", [this](const http::Request&) {
     PdMetricsInput in;
-    in.is_leader = election_->is_leader();
-    in.has_leader = election_->leader() >= 0;
+    in.is_leader = IsLeader();
+    in.has_leader = LeaderIndex() >= 0;
     in.process_start = start_time_;
     std::lock_guard<std::mutex> lock(mu_);
     in.tso_save_events = tso_events_;
@@ -302,7 +319,7 @@ http::Response PdMember::Public(const http::Request& req) {
   if (req.path == "/pd/api/v1/ping") return http::Response::Text("", 200);
   bool local = req.path == "/pd/api/v1/members" || req.path == "/pd/api/v1/leader" ||
                req.path == "/pd/api/v1/health";
-  if (!local && !election_->is_leader() && req.Header("PD-Allow-follower-handle") != "true") {
+  if (!local && !IsLeader() && req.Header("PD-Allow-follower-handle") != "true") {
     if (!req.Header("PD-Redirector").empty()) {
       return JsonReply(500, RenderBody(ojson("[PD:apiutil:ErrRedirect]redirect failed")));
     }
@@ -335,11 +352,17 @@ http::Response PdMember::Public(const http::Request& req) {
     }
     std::lock_guard<std::mutex> lock(mu_);
     reply = RenderHealth(ViewLocked(), healthy);
+  } else if (options_.scale_mode && req.method == "GET" && req.path == "/pd/api/v1/regions") {
+    // The whole list takes seconds at a million regions; the region table is immutable and no
+    // heartbeats arrive in scale mode, so it is rendered without holding mu_.
+    reply = RenderRegions(state_);
   } else {
     std::lock_guard<std::mutex> lock(mu_);
     reply = Dispatch(req, absl::Now());
   }
-  return JsonReply(reply.status, reply.body);
+  http::Response resp = JsonReply(reply.status, std::move(reply.body));
+  if (!reply.content_type.empty()) resp.content_type = reply.content_type;
+  return resp;
 }
 
 http::Response PdMember::Forward(const http::Request& req, const std::string& leader_url) {
@@ -387,6 +410,13 @@ ApiReply PdMember::Dispatch(const http::Request& req, absl::Time now) {
   }
   if (p == "/regions") return RenderRegions(state_);
   if (p == "/regions/count") return RenderRegionsCount(state_);
+  if (p == "/regions/key") {
+    auto get = [&](const char* name) {
+      auto it = req.query.find(name);
+      return it == req.query.end() ? std::string() : it->second;
+    };
+    return RenderRegionsByKey(state_, get("key"), get("end_key"), get("format"), get("limit"));
+  }
   if (absl::ConsumePrefix(&p, "/region/id/")) {
     if (!absl::SimpleAtoi(p, &id)) return ErrorReply(400, "invalid region id");
     return RenderRegion(state_, id);

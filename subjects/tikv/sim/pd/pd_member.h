@@ -24,6 +24,7 @@
 #include "subjects/tikv/sim/pd/api_render.h"
 #include "subjects/tikv/sim/pd/cluster_state.h"
 #include "subjects/tikv/sim/pd/election.h"
+#include "subjects/tikv/sim/pd/scale_cluster.h"
 
 namespace ops::sim {
 
@@ -40,6 +41,10 @@ class PdMember {
     TimeScale time_scale;
     uint64_t seed = 1;
     absl::Duration max_store_down_time = absl::Minutes(30);  // real value; scaled here
+    // Scale mode: serve a synthetic cluster (scale_cluster.h) as the leader of a one-member
+    // cluster, with no election and no peer URL server.
+    bool scale_mode = false;
+    ScaleOptions scale;
   };
 
   // Parses the URLs, binds both ports (errors name the port), opens the log.
@@ -59,6 +64,9 @@ class PdMember {
 
   PdMember(Options options, std::vector<Peer> peers, int self);
   void RegisterRoutes();
+  void RegisterPeerRoutes();
+  bool IsLeader() const { return options_.scale_mode || election_->is_leader(); }
+  int LeaderIndex() const { return options_.scale_mode ? self_ : election_->leader(); }
   void Loop();
   http::Response Public(const http::Request& req);
   http::Response Forward(const http::Request& req, const std::string& leader_client_url);
@@ -85,6 +93,7 @@ class PdMember {
   ClusterState state_;
   uint64_t tso_events_ = 0;
   std::vector<uint64_t> low_space_logged_;
+  ScaleLayout scale_layout_;  // scale mode only; set before Start()
 
   std::atomic<bool> stop_{false};
   std::thread loop_;

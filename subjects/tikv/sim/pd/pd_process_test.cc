@@ -150,5 +150,47 @@ TEST_F(PdProcessTest, ElectsForwardsAndFailsOver) {
   ASSERT_TRUE(again.ok()) << again.status();
 }
 
+// Scale mode: one process serves a synthetic cluster as the leader of a one-member cluster,
+// with no election and no peer URL server.
+TEST(PdScaleProcessTest, ServesSyntheticClusterAsSoleLeader) {
+  auto c = http::Client::Create({.timeout = absl::Seconds(5), .retry = {.max_attempts = 1}});
+  ASSERT_TRUE(c.ok());
+  int port = FreePort();
+  std::vector<std::string> args = {OPS_SIM_PD_BIN, "--scale-stores", "50", "--scale-regions",
+                                   "10000", "--name", "pd-scale", "--client-urls",
+                                   absl::StrCat("http://127.0.0.1:", port)};
+  pid_t pid = fork();
+  if (pid == 0) {
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  ASSERT_GT(pid, 0);
+  auto url = [&](const char* path) { return absl::StrCat("http://127.0.0.1:", port, path); };
+  absl::StatusOr<http::ClientResponse> count = absl::UnavailableError("not yet");
+  for (absl::Time end = absl::Now() + absl::Seconds(10); !count.ok() && absl::Now() < end;
+       absl::SleepFor(absl::Milliseconds(20))) {
+    count = (*c)->Get(url("/pd/api/v1/regions/count"));
+  }
+  auto leader = (*c)->Get(url("/pd/api/v1/leader"));
+  auto miss = (*c)->Get(url("/pd/api/v1/regions/check/miss-peer"));
+  auto page = (*c)->Get(url("/pd/api/v1/regions/key?limit=3"));
+  auto stores = (*c)->Get(url("/pd/api/v1/stores"));
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  ASSERT_TRUE(count.ok()) << count.status();
+  EXPECT_EQ(nlohmann::json::parse(count->body)["count"], 10000);
+  ASSERT_TRUE(leader.ok()) << leader.status();
+  EXPECT_EQ(nlohmann::json::parse(leader->body)["name"], "pd-scale");
+  ASSERT_TRUE(miss.ok()) << miss.status();
+  EXPECT_EQ(nlohmann::json::parse(miss->body)["count"], 5);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(nlohmann::json::parse(page->body)["regions"].size(), 3u);
+  ASSERT_TRUE(stores.ok()) << stores.status();
+  EXPECT_EQ(nlohmann::json::parse(stores->body)["count"], 50);
+}
+
 }  // namespace
 }  // namespace ops::sim

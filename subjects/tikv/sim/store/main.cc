@@ -161,15 +161,36 @@ class PdLink {
   absl::Time last_fail_log_ = absl::InfinitePast();
 };
 
+// Peer store addresses: bootstrap hints first, PD (GET /store/{id}) otherwise. An address that
+// stops answering is looked up again (at most once per `recheck`), because a hint persisted in
+// store_state.json goes stale when the cluster is started again on new ports.
+struct PeerAddresses {
+  std::map<uint64_t, std::string> addr;
+  std::map<uint64_t, absl::Time> checked;
+  absl::Duration recheck;
+
+  void OnFailure(uint64_t store, PdLink& pd) {
+    const absl::Time now = absl::Now();
+    auto it = checked.find(store);
+    if (it != checked.end() && now - it->second < recheck) return;
+    checked[store] = now;
+    std::string fresh = pd.ResolveStore(store);
+    if (!fresh.empty()) addr[store] = fresh;
+  }
+};
+
 void SendBatches(StoreService& svc, PdLink& pd, const http::Client& client,
-                 std::map<uint64_t, std::string>& addrs,
-                 std::map<uint64_t, std::vector<RaftMsg>> batches, absl::Duration timeout) {
+                 PeerAddresses& addrs, std::map<uint64_t, std::vector<RaftMsg>> batches,
+                 absl::Duration timeout) {
   for (int round = 0; round < 4 && !batches.empty(); ++round) {
     std::map<uint64_t, std::vector<RaftMsg>> next;
     for (auto& [store, msgs] : batches) {
       if (msgs.empty()) continue;
-      std::string& addr = addrs[store];
-      if (addr.empty()) addr = pd.ResolveStore(store);
+      std::string& addr = addrs.addr[store];
+      if (addr.empty()) {
+        addrs.OnFailure(store, pd);
+        addr = addrs.addr[store];
+      }
       if (addr.empty()) {
         svc.OnUnreachable(store, "", true, absl::Now());
         continue;
@@ -185,6 +206,7 @@ void SendBatches(StoreService& svc, PdLink& pd, const http::Client& client,
       if (!r.ok() || r->status != 200) {
         bool connect = !r.ok() && absl::IsDeadlineExceeded(r.status());
         svc.OnUnreachable(store, addr, connect, absl::Now());
+        if (!r.ok()) addrs.OnFailure(store, pd);
         continue;
       }
       uint64_t from = 0;
@@ -326,7 +348,7 @@ int Run(int argc, char** argv) {
   absl::Duration tick = std::max(absl::Milliseconds(10), cfg.scale(absl::Seconds(1)));
   std::thread raft_thread([&] {
     PdLink pd(endpoints, client->get(), logp);
-    std::map<uint64_t, std::string> addrs = svc.store_addresses();
+    PeerAddresses addrs{svc.store_addresses(), {}, cfg.scale(absl::Seconds(10))};
     while (!g_stop) {
       absl::Time now = absl::Now();
       SendBatches(svc, pd, **client, addrs, svc.Tick(now),

@@ -18,6 +18,7 @@
 #include "subjects/tikv/sim/common/time_scale.h"
 #include "subjects/tikv/sim/store/fault_set.h"
 #include "subjects/tikv/sim/store/raft_core.h"
+#include "subjects/tikv/sim/store/store_metrics.h"
 #include "subjects/tikv/sim/store/store_state.h"
 
 namespace ops::sim {
@@ -36,16 +37,6 @@ struct HttpResult {
   int status = 200;
   std::string body;
   absl::Duration delay;  // the caller waits this long before answering (injected latency)
-};
-
-class Histo {
- public:
-  Histo(double start, double factor, int n);
-  void Observe(double v);
-  std::vector<double> bounds;
-  std::vector<double> counts;  // per bucket, not cumulative
-  double sum = 0;
-  double count = 0;
 };
 
 class StoreService {
