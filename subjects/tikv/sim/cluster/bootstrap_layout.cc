@@ -44,6 +44,12 @@ nlohmann::json ClusterLayout::BootstrapJson(uint64_t store_id) const {
   return j;
 }
 
+uint64_t ClusterIdForSeed(uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  // A 19-digit id like real PD's (7453512345678901234), below 2^63.
+  return 7000000000000000000ULL + rng() % 2000000000000000000ULL;
+}
+
 absl::StatusOr<ClusterLayout> BuildLayout(int stores, int regions, uint64_t seed) {
   if (stores < 3) {
     return absl::InvalidArgumentError(
@@ -55,8 +61,8 @@ absl::StatusOr<ClusterLayout> BuildLayout(int stores, int regions, uint64_t seed
   std::mt19937_64 rng(seed);
   ClusterLayout layout;
   layout.store_count = stores;
-  // A 19-digit id like real PD's (7453512345678901234), below 2^63.
-  layout.cluster_id = 7000000000000000000ULL + rng() % 2000000000000000000ULL;
+  layout.cluster_id = ClusterIdForSeed(seed);
+  rng();  // the draw ClusterIdForSeed made, so layouts stay what they were for each seed
   const int offset = static_cast<int>(rng() % stores);
   const std::vector<std::string> splits = EvenSplitKeys(regions);
   // Splitting one region into N bumps versions along a binary tree of depth ~log2(N).

@@ -56,6 +56,10 @@ struct ClusterLayout {
   nlohmann::json BootstrapJson(uint64_t store_id) const;
 };
 
+// The cluster id for a seed: written to every store's bootstrap.json and handed to each PD
+// member (--cluster-id), so stores and PD report the same id as in a real cluster.
+uint64_t ClusterIdForSeed(uint64_t seed);
+
 // Builds the layout. INVALID_ARGUMENT unless stores >= 3 and regions >= 1.
 absl::StatusOr<ClusterLayout> BuildLayout(int stores, int regions, uint64_t seed);
 

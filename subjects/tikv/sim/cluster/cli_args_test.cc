@@ -12,6 +12,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/status/status_matchers.h"
+#include "subjects/tikv/sim/cluster/bootstrap_layout.h"
 
 namespace ops::sim {
 namespace {
@@ -109,6 +110,10 @@ TEST(ClusterSpecTest, BuildsDistinctPortsAndArgv) {
   EXPECT_EQ(s.processes[0].argv[0], "/opt/bin/tikv-sim-pd");
   EXPECT_THAT(s.processes[0].argv, ::testing::Contains(HasSubstr("--initial-cluster=pd-1=")));
   EXPECT_THAT(s.processes[3].argv, ::testing::Contains("--pd-endpoints=" + s.PdEndpoints()));
+  // PD reports the cluster id the stores were bootstrapped with.
+  ASSERT_OK_AND_ASSIGN(ClusterLayout layout, BuildLayout(o.stores, o.regions, o.seed));
+  EXPECT_THAT(s.processes[0].argv,
+              ::testing::Contains("--cluster-id=" + std::to_string(layout.cluster_id)));
   ASSERT_OK_AND_ASSIGN(ClusterSpec back, ClusterSpec::FromJson(s.ToJson()));
   EXPECT_EQ(back.ToJson(), s.ToJson());
   EXPECT_THAT(ClusterSpec::FromJson(nlohmann::json::object()),

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "subjects/tikv/sim/cluster/bootstrap_layout.h"
 
 namespace ops::sim {
 namespace {
@@ -209,7 +210,8 @@ absl::StatusOr<ClusterSpec> BuildClusterSpec(const ClusterOptions& options,
               "--data-dir=" + p.data_dir,
               "--log-file=" + p.log_file,
               "--time-scale=" + ts,
-              "--seed=" + seed};
+              "--seed=" + seed,
+              absl::StrCat("--cluster-id=", ClusterIdForSeed(options.seed))};
     if (!options.max_store_down_time.empty()) {
       p.argv.push_back("--max-store-down-time=" + options.max_store_down_time);
     }

@@ -26,6 +26,9 @@ ABSL_FLAG(std::string, data_dir, "", "Member data directory (shown in /config)."
 ABSL_FLAG(std::string, log_file, "", "Unified-format log file; empty: no log file.");
 ABSL_FLAG(double, time_scale, 1.0, "Multiply every timing by this factor, in (0, 1].");
 ABSL_FLAG(uint64_t, seed, 1, "Seed for randomized election timeouts.");
+ABSL_FLAG(uint64_t, cluster_id, 0,
+          "Cluster id reported in /cluster, /members and logs (tikv-sim up passes the id it wrote "
+          "to the stores' bootstrap files); 0: derived from --initial-cluster.");
 ABSL_FLAG(absl::Duration, max_store_down_time, absl::Minutes(30),
           "Schedule max-store-down-time (real value, scaled by --time-scale).");
 
@@ -76,6 +79,7 @@ int main(int argc, char** argv) {
   o.time_scale = *scale;
   o.seed = absl::GetFlag(FLAGS_seed);
   o.max_store_down_time = absl::GetFlag(FLAGS_max_store_down_time);
+  o.cluster_id = absl::GetFlag(FLAGS_cluster_id);
   o.scale_mode = absl::GetFlag(FLAGS_scale_stores) > 0;
   o.scale.stores = absl::GetFlag(FLAGS_scale_stores);
   o.scale.regions = absl::GetFlag(FLAGS_scale_regions);

@@ -117,7 +117,8 @@ absl::StatusOr<std::unique_ptr<PdMember>> PdMember::Create(Options options) {
 
 PdMember::PdMember(Options options, std::vector<Peer> peers, int self)
     : options_(std::move(options)), peers_(std::move(peers)), self_(self) {
-  cluster_id_ = Fnv64(options_.initial_cluster) >> 1;
+  cluster_id_ = options_.cluster_id != 0 ? options_.cluster_id
+                                          : Fnv64(options_.initial_cluster) >> 1;
   start_time_ = absl::Now();
   const TimeScale& ts = options_.time_scale;
   ClusterState::Options so;
@@ -126,9 +127,12 @@ PdMember::PdMember(Options options, std::vector<Peer> peers, int self)
   so.max_store_down_time = ts(options_.max_store_down_time);
   state_ = ClusterState(so);
   Election::Options eo;
-  eo.election_timeout = ts(absl::Seconds(3));
-  eo.heartbeat_interval = ts(absl::Milliseconds(500));
-  eo.lease = ts(absl::Seconds(5));
+  // PD's own election runs on floors: at --time-scale 0.05 a 25 ms heartbeat and 250 ms lease
+  // lose leadership whenever the machine is busy (seen under a parallel build), which would
+  // fire PD_leader_change on a healthy cluster. Failover stays well under a second.
+  eo.election_timeout = std::max(ts(absl::Seconds(3)), absl::Milliseconds(600));
+  eo.heartbeat_interval = std::max(ts(absl::Milliseconds(500)), absl::Milliseconds(100));
+  eo.lease = std::max(ts(absl::Seconds(5)), absl::Seconds(1));
   election_ = std::make_unique<Election>(self_, static_cast<int>(peers_.size()), eo,
                                          options_.seed, start_time_);
   transport_ = std::make_unique<HttpTransport>(this);

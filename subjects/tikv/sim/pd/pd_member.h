@@ -41,6 +41,7 @@ class PdMember {
     TimeScale time_scale;
     uint64_t seed = 1;
     absl::Duration max_store_down_time = absl::Minutes(30);  // real value; scaled here
+    uint64_t cluster_id = 0;  // 0: derived from initial_cluster
     // Scale mode: serve a synthetic cluster (scale_cluster.h) as the leader of a one-member
     // cluster, with no election and no peer URL server.
     bool scale_mode = false;
