@@ -275,8 +275,10 @@ int Run(int argc, char** argv) {
   (*log)->Write("INFO", "lib.rs:89", "Welcome to TiKV");
   (*log)->Write("INFO", "lib.rs:94", "Release Version:   8.5.7");
 
-  auto data = Listen("addr", absl::GetFlag(FLAGS_addr), 8);
-  auto status = Listen("status-addr", absl::GetFlag(FLAGS_status_addr), 4);
+  // Each keep-alive client connection holds a worker: the workload's workers and the peer
+  // stores' raft traffic must never queue behind idle connections.
+  auto data = Listen("addr", absl::GetFlag(FLAGS_addr), 48);
+  auto status = Listen("status-addr", absl::GetFlag(FLAGS_status_addr), 8);
   auto control = Listen("control-addr", absl::GetFlag(FLAGS_control_addr), 2);
   for (const auto* s : {&data, &status, &control}) {
     if (!s->ok()) {
@@ -369,15 +371,18 @@ int Run(int argc, char** argv) {
     while (!g_stop) {
       absl::Time now = absl::Now();
       if (!svc.Partitioned(now)) {
-        if (now >= next_store) {
-          pd.Post("/sim/v1/store-heartbeat", svc.StoreHeartbeatJson(now));
+        // A heartbeat that did not reach the PD leader (PD starting, electing, unreachable) is
+        // retried on the next pass instead of waiting a whole interval: otherwise a store that
+        // starts before PD has a leader would hide its regions for 60 s.
+        if (now >= next_store &&
+            pd.Post("/sim/v1/store-heartbeat", svc.StoreHeartbeatJson(now))) {
           next_store = now + cfg.scale(absl::Seconds(10));
         }
         bool empty = true;
         bool all = now >= next_region;
         std::string body = svc.RegionHeartbeatJson(!all, now, &empty);
-        if (all) next_region = now + cfg.scale(absl::Seconds(60));
-        if (!empty) pd.Post("/sim/v1/region-heartbeat", body);
+        bool sent = empty || pd.Post("/sim/v1/region-heartbeat", body);
+        if (all && sent) next_region = now + cfg.scale(absl::Seconds(60));
       }
       absl::SleepFor(std::min(tick, absl::Milliseconds(100)));
     }

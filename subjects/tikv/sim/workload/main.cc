@@ -25,7 +25,8 @@ ABSL_FLAG(std::string, metrics_addr, "127.0.0.1:0", "host:port serving /metrics"
 ABSL_FLAG(std::string, control_addr, "127.0.0.1:0", "host:port of the fault control endpoint");
 ABSL_FLAG(uint64_t, seed, 1, "random seed");
 ABSL_FLAG(double, time_scale, 1.0, "timing factor in (0, 1] (PD refresh period 10 s x factor)");
-ABSL_FLAG(int, concurrency, 8, "worker threads");
+ABSL_FLAG(int, concurrency, 16,
+          "worker threads (each keeps one connection per store; go-ycsb runs 64+ threads)");
 ABSL_FLAG(std::string, log_file, "", "append the log here instead of stderr");
 
 namespace {
