@@ -1,6 +1,7 @@
 // Prometheus text writer for the simulator; see exposition.h.
 #include "subjects/tikv/sim/common/exposition.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -123,6 +124,29 @@ std::string ExpositionWriter::Take() {
   std::string out;
   out.swap(out_);
   return out;
+}
+
+void SortedFamilies::Family(absl::string_view name, absl::string_view help,
+                            absl::string_view type) {
+  Flush();
+  name_ = std::string(name);
+  w_.Family(name, help, type);
+}
+
+std::string SortedFamilies::Take() {
+  Flush();
+  std::string out;
+  for (const auto& [name, text] : done_) out += text;
+  done_.clear();
+  return out;
+}
+
+void SortedFamilies::Flush() {
+  if (name_.empty()) return;
+  std::string text = w_.Take();
+  // "# HELP" and "# TYPE" alone: no series, so the family is left out as real encoders do.
+  if (std::count(text.begin(), text.end(), '\n') > 2) done_[name_] = std::move(text);
+  name_.clear();
 }
 
 }  // namespace ops::sim

@@ -13,6 +13,7 @@
 #ifndef OPS_SUBJECTS_TIKV_SIM_COMMON_EXPOSITION_H_
 #define OPS_SUBJECTS_TIKV_SIM_COMMON_EXPOSITION_H_
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -49,6 +50,32 @@ class ExpositionWriter {
  private:
   FloatStyle style_;
   std::string out_;
+};
+
+// Collects families and writes them the way the real registries gather them (rust-prometheus
+// for TiKV, client_golang for PD): sorted by name, each once, and a family without any series
+// left out. Families may be added in any order. Thread-compatible.
+class SortedFamilies {
+ public:
+  explicit SortedFamilies(FloatStyle style) : w_(style) {}
+
+  void Family(absl::string_view name, absl::string_view help, absl::string_view type);
+  void Sample(absl::string_view name, const LabelPairs& labels, double value) {
+    w_.Sample(name, labels, value);
+  }
+  void Histogram(absl::string_view name, const LabelPairs& labels,
+                 const std::vector<double>& bounds, const std::vector<double>& bucket_counts,
+                 double sum, double count) {
+    w_.Histogram(name, labels, bounds, bucket_counts, sum, count);
+  }
+  // Returns every family written so far, sorted, and resets.
+  std::string Take();
+
+ private:
+  void Flush();
+  ExpositionWriter w_;
+  std::string name_;
+  std::map<std::string, std::string> done_;
 };
 
 }  // namespace ops::sim

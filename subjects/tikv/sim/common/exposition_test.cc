@@ -80,5 +80,18 @@ TEST(ExpositionWriterTest, GoHistogramBoundsUseGoStyle) {
   EXPECT_THAT(w.Take(), testing::HasSubstr("h_bucket{le=\"1e-05\"} 1\n"));
 }
 
+TEST(SortedFamilies, SortsByNameAndDropsFamiliesWithoutSeries) {
+  SortedFamilies w(FloatStyle::kRust);
+  w.Family("tikv_b", "B.", "gauge");
+  w.Sample("tikv_b", {}, 2);
+  w.Family("tikv_empty", "Never used.", "counter");
+  w.Family("tikv_a", "A.", "gauge");
+  w.Sample("tikv_a", {{"type", "x"}}, 1.5);
+  EXPECT_EQ(w.Take(),
+            "# HELP tikv_a A.\n# TYPE tikv_a gauge\ntikv_a{type=\"x\"} 1.5\n"
+            "# HELP tikv_b B.\n# TYPE tikv_b gauge\ntikv_b 2\n");
+  EXPECT_EQ(w.Take(), "");
+}
+
 }  // namespace
 }  // namespace ops::sim

@@ -17,38 +17,6 @@
 namespace ops::sim {
 namespace {
 
-// Collects families and writes them the way client_golang's registry gathers them: sorted by
-// name, each once, and a family without any series left out.
-class SortedFamilies {
- public:
-  void Family(absl::string_view name, absl::string_view help, absl::string_view type) {
-    Flush();
-    name_ = std::string(name);
-    w_.Family(name, help, type);
-  }
-  void Sample(absl::string_view name, const LabelPairs& labels, double value) {
-    w_.Sample(name, labels, value);
-  }
-  std::string Take() {
-    Flush();
-    std::string out;
-    for (const auto& [name, text] : done_) out += text;
-    done_.clear();
-    return out;
-  }
-
- private:
-  void Flush() {
-    if (name_.empty()) return;
-    std::string text = w_.Take();
-    if (std::count(text.begin(), text.end(), '\n') > 2) done_[name_] = std::move(text);
-    name_.clear();
-  }
-  ExpositionWriter w_{FloatStyle::kGo};
-  std::string name_;
-  std::map<std::string, std::string> done_;
-};
-
 std::string EngineOf(const StoreRecord& s) {
   for (const auto& [k, v] : s.labels) {
     if (k == "engine" && v == "tiflash") return "tiflash";
@@ -104,7 +72,7 @@ void ProcessMetrics(SortedFamilies& w, absl::Time start) {
 }  // namespace
 
 std::string RenderPdMetrics(const ClusterState& state, absl::Time now, const PdMetricsInput& in) {
-  SortedFamilies w;
+  SortedFamilies w(FloatStyle::kGo);
   w.Family("etcd_server_has_leader", "Whether or not a leader exists. 1 is existence, 0 is not.",
            "gauge");
   w.Sample("etcd_server_has_leader", {}, in.has_leader ? 1 : 0);

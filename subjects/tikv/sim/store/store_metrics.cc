@@ -44,43 +44,6 @@ std::string ThreadName(const std::string& comm) {
   return out;
 }
 
-// Collects families and writes them the way rust-prometheus's registry gathers them: sorted by
-// name, each once, and a family without any series left out.
-class SortedFamilies {
- public:
-  void Family(absl::string_view name, absl::string_view help, absl::string_view type) {
-    Flush();
-    name_ = std::string(name);
-    w_.Family(name, help, type);
-  }
-  void Sample(absl::string_view name, const LabelPairs& labels, double value) {
-    w_.Sample(name, labels, value);
-  }
-  void Histogram(absl::string_view name, const LabelPairs& labels,
-                 const std::vector<double>& bounds, const std::vector<double>& bucket_counts,
-                 double sum, double count) {
-    w_.Histogram(name, labels, bounds, bucket_counts, sum, count);
-  }
-  std::string Take() {
-    Flush();
-    std::string out;
-    for (const auto& [name, text] : done_) out += text;
-    done_.clear();
-    return out;
-  }
-
- private:
-  void Flush() {
-    if (name_.empty()) return;
-    std::string text = w_.Take();
-    if (std::count(text.begin(), text.end(), '\n') > 2) done_[name_] = std::move(text);
-    name_.clear();
-  }
-  ExpositionWriter w_{FloatStyle::kRust};
-  std::string name_;
-  std::map<std::string, std::string> done_;
-};
-
 }  // namespace
 
 Histo::Histo(double start, double factor, int n) {
@@ -101,7 +64,7 @@ void Histo::Observe(double v) {
 }
 
 std::string RenderStoreMetrics(const StoreMetricsSnapshot& s) {
-  SortedFamilies w;
+  SortedFamilies w(FloatStyle::kRust);
   auto cumulative = [](const Histo& h) {
     std::vector<double> c;
     double acc = 0;

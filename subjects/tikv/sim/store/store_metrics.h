@@ -1,6 +1,6 @@
 // The simulated TiKV store's /metrics body (status port), rendered in rust-prometheus's text
 // format from a snapshot of the store's counters. Family names, HELP/TYPE and label sets follow
-// the real v5.3.0 dump (/work/shared/data/metrics) and reference/tikv.md section 2; the contract
+// the real v5.3.0 dump (../shared/data/metrics) and reference/tikv.md section 2; the contract
 // tests in store_metrics_test.cc and tests/prometheus/ hold it to that.
 //
 //   StoreMetricsSnapshot s;  // filled under the StoreService lock
