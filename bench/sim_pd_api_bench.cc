@@ -27,24 +27,13 @@
 #include "absl/time/time.h"
 #include "benchmark/benchmark.h"
 #include "libs/http/client.h"
+#include "libs/http/test_servers.h"
 
 namespace {
 
 pid_t g_pid = -1;
 int g_port = 0;
 std::unique_ptr<ops::http::Client> g_client;
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
-  socklen_t len = sizeof(a);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
 
 std::string Env(const char* name, const char* fallback) {
   const char* v = std::getenv(name);
@@ -74,7 +63,7 @@ void OnSignal(int sig) {
 }
 
 bool StartServer() {
-  g_port = FreePort();
+  g_port = ops::http::testing::UnusedPort();
   std::vector<std::string> args = {OPS_SIM_PD_BIN,
                                    "--scale-stores",
                                    Env("SIM_PD_STORES", "1000"),

@@ -30,6 +30,7 @@
 #include "libs/prom/text_parser.h"
 #include "nlohmann/json.hpp"
 #include "tests/prometheus/contract_checks.h"
+#include "libs/http/test_servers.h"
 
 namespace ops::sim_contract {
 namespace {
@@ -57,21 +58,6 @@ std::string ReadFile(const std::string& path) {
 int RunShell(const std::string& cmd, const std::string& log) {
   int rc = std::system((cmd + " >" + log + " 2>&1").c_str());
   return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(a);
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
-    port = ntohs(a.sin_port);
-  }
-  close(fd);
-  return port;
 }
 
 // Polls `cond` until it holds or `timeout` passes; returns whether it held.
@@ -267,7 +253,7 @@ TEST_F(PrometheusE2eTest, PrometheusLoadsOfficialRulesAndFiresLostConnect) {
             0)
       << ReadFile(pdir + "/check-config.log");
 
-  const int port = FreePort();
+  const int port = ops::http::testing::UnusedPort();
   ASSERT_GT(port, 0);
   const std::string api = absl::StrCat("http://127.0.0.1:", port, "/api/v1");
   prom_pid_ = fork();

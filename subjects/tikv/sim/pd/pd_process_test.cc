@@ -14,21 +14,10 @@
 #include "gtest/gtest.h"
 #include "libs/http/client.h"
 #include "nlohmann/json.hpp"
+#include "libs/http/test_servers.h"
 
 namespace ops::sim {
 namespace {
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
-  socklen_t len = sizeof(a);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
 
 class PdProcessTest : public ::testing::Test {
  protected:
@@ -38,8 +27,8 @@ class PdProcessTest : public ::testing::Test {
     client_ = std::move(*c);
     std::string ic;
     for (int i = 0; i < 3; ++i) {
-      client_ports_.push_back(FreePort());
-      peer_ports_.push_back(FreePort());
+      client_ports_.push_back(ops::http::testing::UnusedPort());
+      peer_ports_.push_back(ops::http::testing::UnusedPort());
       absl::StrAppend(&ic, i ? "," : "", "pd", i + 1, "=http://127.0.0.1:", peer_ports_[i]);
     }
     for (int i = 0; i < 3; ++i) {
@@ -155,7 +144,7 @@ TEST_F(PdProcessTest, ElectsForwardsAndFailsOver) {
 TEST(PdScaleProcessTest, ServesSyntheticClusterAsSoleLeader) {
   auto c = http::Client::Create({.timeout = absl::Seconds(5), .retry = {.max_attempts = 1}});
   ASSERT_TRUE(c.ok());
-  int port = FreePort();
+  int port = ops::http::testing::UnusedPort();
   std::vector<std::string> args = {OPS_SIM_PD_BIN, "--scale-stores", "50", "--scale-regions",
                                    "10000", "--name", "pd-scale", "--client-urls",
                                    absl::StrCat("http://127.0.0.1:", port)};

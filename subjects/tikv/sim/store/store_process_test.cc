@@ -14,22 +14,10 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/http/client.h"
+#include "libs/http/test_servers.h"
 
 namespace ops::sim {
 namespace {
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
-  socklen_t len = sizeof(a);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  int port = ntohs(a.sin_port);
-  close(fd);
-  return port;
-}
 
 class Child {
  public:
@@ -68,7 +56,7 @@ TEST(StoreProcessTest, ServesStatusMetricsAndKvWithoutPd) {
    "regions": [{"id": 2, "start_key": "", "end_key": "", "epoch": {"conf_ver": 1, "version": 1},
    "peers": [{"id": 3, "store_id": 1}, {"id": 4, "store_id": 2}, {"id": 5, "store_id": 3}],
    "leader_store_id": 1, "term": 5}]})";
-  int data = FreePort(), status = FreePort(), control = FreePort(), pd = FreePort();
+  int data = ops::http::testing::UnusedPort(), status = ops::http::testing::UnusedPort(), control = ops::http::testing::UnusedPort(), pd = ops::http::testing::UnusedPort();
   std::string bin = std::string(OPS_SIM_BIN_DIR) + "/tikv-sim-store";
   Child child({bin, absl::StrCat("--addr=127.0.0.1:", data),
                absl::StrCat("--status-addr=127.0.0.1:", status),
