@@ -31,6 +31,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -59,6 +60,13 @@ class HubWriteReactor : public grpc::ServerWriteReactor<T> {
     std::function<std::string(const T* last_written)> resume_hint;
     // Called from OnDone, once the stream is over (e.g. to count active streams).
     std::function<void()> on_done;
+    // When set, the stream finishes with this status right after the backlog instead of
+    // following the hub: for a backlog cut at a size limit, e.g. UNAVAILABLE "resume from seq
+    // N" so the client reconnects and reads the next page.
+    std::optional<grpc::Status> end_after_backlog;
+    // When set, live events for which it returns false are skipped (e.g. a client that watches
+    // only some tickets). The backlog is written as given.
+    std::function<bool(const T&)> include;
   };
 
   // Creates the reactor, starts writing and returns it for gRPC to own. `subscription` must
@@ -126,10 +134,15 @@ class HubWriteReactor : public grpc::ServerWriteReactor<T> {
       WriteLocked(&backlog_[next_backlog_++], nullptr);
       return;
     }
+    if (options_.end_after_backlog) {
+      FinishLocked(*options_.end_after_backlog);
+      return;
+    }
     while (std::shared_ptr<const T> event = sub_->TryPop()) {
       if (options_.seq && options_.seq(*event) <= last_seq_) {
         continue;  // already sent from the backlog, or before the client's resume point
       }
+      if (options_.include && !options_.include(*event)) continue;
       const T* msg = event.get();
       WriteLocked(msg, std::move(event));
       return;
