@@ -24,13 +24,14 @@ Snapshot FullSnapshot() {
   s.version = "8.5.0";
   s.start_time = kT0 - absl::Hours(1);
   s.last_heartbeat = kT0 - absl::Seconds(25);
+  s.restarted_at = kT0 - absl::Seconds(50);
   s.capacity_bytes = 334678450176;
   s.available_bytes = 100;
   s.used_bytes = 200;
   s.leader_count = 12;
   s.region_count = 30;
   s.slow_score = 80;
-  s.probe = {false, absl::Milliseconds(3), "connection refused", kT0};
+  s.probe = {false, absl::Milliseconds(3), "connection refused", kT0, 3, true};
   s.workload = {100.5, 2, 0.02, absl::Milliseconds(15), 1.5, true};
   s.labels = {{"zone", "z1"}};
   Snapshot snap;
@@ -43,6 +44,9 @@ Snapshot FullSnapshot() {
   snap.regions = {100, 1, 2, 3, 4, 5, 6, 7};
   snap.workload = {300, 1, 0.0033, absl::Milliseconds(20), 4, false};
   snap.visibility = {true, {"pd: connection refused"}, kT0 - absl::Minutes(1)};
+  snap.leader_since = kT0 - absl::Seconds(40);
+  snap.settings = {{"low_space_ratio", 0.8}, {"max_store_down_time_seconds", 1800}};
+  snap.workload.baseline_ops_per_sec = 2000;
   return snap;
 }
 

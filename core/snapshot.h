@@ -9,6 +9,7 @@
 #define OPS_CORE_SNAPSHOT_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,8 @@ struct ProbeResult {
   absl::Duration latency = absl::ZeroDuration();
   std::string error;
   std::optional<absl::Time> probed_at;
+  uint32_t consecutive_failures = 0;  // Failed probes in a row, this one included.
+  bool refused = false;               // The last failure was a refused connection.
 
   friend bool operator==(const ProbeResult&, const ProbeResult&) = default;
 };
@@ -49,6 +52,7 @@ struct Workload {
   absl::Duration p99_latency = absl::ZeroDuration();
   double cpu_cores = 0;
   bool write_stall = false;
+  double baseline_ops_per_sec = 0;  // Observer's rolling baseline; 0 until known.
 
   friend bool operator==(const Workload&, const Workload&) = default;
 };
@@ -63,6 +67,7 @@ struct StoreStatus {
   std::string version;
   std::optional<absl::Time> start_time;
   std::optional<absl::Time> last_heartbeat;
+  std::optional<absl::Time> restarted_at;  // A start-time change the observer witnessed.
   uint64_t capacity_bytes = 0;
   uint64_t available_bytes = 0;
   uint64_t used_bytes = 0;
@@ -121,6 +126,10 @@ struct Snapshot {
   RegionHealth regions;
   Workload workload;
   Visibility visibility;
+  // When the current control-plane leader was first seen as leader (after a change).
+  std::optional<absl::Time> leader_since;
+  // Control-plane settings in base units ("max_store_down_time_seconds", "low_space_ratio").
+  std::map<std::string, double> settings;
 
   // Returns the store with `id`, or nullptr.
   const StoreStatus* FindStore(const std::string& id) const;

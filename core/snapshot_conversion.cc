@@ -43,6 +43,8 @@ pb::ProbeResult ToProto(const ProbeResult& r) {
   *p.mutable_latency() = DurationToProto(r.latency);
   p.set_error(r.error);
   if (r.probed_at) *p.mutable_probed_at() = TimeToProto(*r.probed_at);
+  p.set_consecutive_failures(r.consecutive_failures);
+  p.set_refused(r.refused);
   return p;
 }
 
@@ -52,6 +54,8 @@ absl::StatusOr<ProbeResult> FromProto(const pb::ProbeResult& p) {
   ASSIGN_OR_RETURN(r.latency, DurationOrZero(p.has_latency(), p.latency(), "probe.latency"));
   r.error = p.error();
   ASSIGN_OR_RETURN(r.probed_at, OptionalTime(p.has_probed_at(), p.probed_at(), "probed_at"));
+  r.consecutive_failures = p.consecutive_failures();
+  r.refused = p.refused();
   return r;
 }
 
@@ -63,6 +67,7 @@ pb::Workload ToProto(const Workload& w) {
   *p.mutable_p99_latency() = DurationToProto(w.p99_latency);
   p.set_cpu_cores(w.cpu_cores);
   p.set_write_stall(w.write_stall);
+  p.set_baseline_ops_per_sec(w.baseline_ops_per_sec);
   return p;
 }
 
@@ -79,6 +84,7 @@ absl::StatusOr<Workload> FromProto(const pb::Workload& p) {
                    DurationOrZero(p.has_p99_latency(), p.p99_latency(), "workload.p99_latency"));
   w.cpu_cores = p.cpu_cores();
   w.write_stall = p.write_stall();
+  w.baseline_ops_per_sec = p.baseline_ops_per_sec();
   return w;
 }
 
@@ -92,6 +98,7 @@ pb::StoreStatus ToProto(const StoreStatus& s) {
   p.set_version(s.version);
   if (s.start_time) *p.mutable_start_time() = TimeToProto(*s.start_time);
   if (s.last_heartbeat) *p.mutable_last_heartbeat() = TimeToProto(*s.last_heartbeat);
+  if (s.restarted_at) *p.mutable_restarted_at() = TimeToProto(*s.restarted_at);
   p.set_capacity_bytes(s.capacity_bytes);
   p.set_available_bytes(s.available_bytes);
   p.set_used_bytes(s.used_bytes);
@@ -120,6 +127,8 @@ absl::StatusOr<StoreStatus> FromProto(const pb::StoreStatus& p) {
                                               absl::StrCat(where, ".start_time")));
   ASSIGN_OR_RETURN(s.last_heartbeat, OptionalTime(p.has_last_heartbeat(), p.last_heartbeat(),
                                                   absl::StrCat(where, ".last_heartbeat")));
+  ASSIGN_OR_RETURN(s.restarted_at, OptionalTime(p.has_restarted_at(), p.restarted_at(),
+                                                absl::StrCat(where, ".restarted_at")));
   s.capacity_bytes = p.capacity_bytes();
   s.available_bytes = p.available_bytes();
   s.used_bytes = p.used_bytes();
@@ -197,6 +206,8 @@ pb::ClusterSnapshot ToProto(const Snapshot& s) {
   *p.mutable_regions() = ToProto(s.regions);
   *p.mutable_workload() = ToProto(s.workload);
   *p.mutable_visibility() = ToProto(s.visibility);
+  if (s.leader_since) *p.mutable_leader_since() = TimeToProto(*s.leader_since);
+  for (const auto& [k, v] : s.settings) (*p.mutable_settings())[k] = v;
   return p;
 }
 
@@ -228,6 +239,9 @@ absl::StatusOr<Snapshot> FromProto(const pb::ClusterSnapshot& p) {
   s.regions = FromProto(p.regions());
   ASSIGN_OR_RETURN(s.workload, FromProto(p.workload()));
   ASSIGN_OR_RETURN(s.visibility, FromProto(p.visibility()));
+  ASSIGN_OR_RETURN(s.leader_since,
+                   OptionalTime(p.has_leader_since(), p.leader_since(), "snapshot.leader_since"));
+  s.settings.insert(p.settings().begin(), p.settings().end());
   return s;
 }
 
