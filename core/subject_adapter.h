@@ -100,6 +100,11 @@ class SubjectAdapter {
 
   // Entities of `snapshot` that faults may target (before chaos configuration filters them).
   virtual std::vector<FaultTarget> FaultTargets(const Snapshot& snapshot) const = 0;
+
+  // Asks the adapter to call `fn` (from any thread) when something it watches changes in a way
+  // worth evaluating at once (a probe starts failing), so detection does not wait for the next
+  // cycle. Adapters that poll only inside CollectSnapshot may ignore it.
+  virtual void SetChangeCallback(std::function<void()> fn) { (void)fn; }
 };
 
 }  // namespace ops::core
