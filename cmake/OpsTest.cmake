@@ -20,8 +20,10 @@ function(ops_cc_test name)
     OPS_SHARED_DATA_DIR="${OPS_SHARED_DATA_DIR}")
   set(props)
   if(ARG_LABELS)
-    # Escape the list so every label reaches PROPERTIES (not only the first).
-    string(REPLACE ";" "\\;" labels "${ARG_LABELS}")
+    # gtest_discover_tests (CMake 3.25) flattens list-valued PROPERTIES: LABELS "a;b" arrives as
+    # LABELS a plus a bogus property b. So the labels travel as one label "a+b"; ctest's -L and
+    # -LE take regular expressions, so `-L concurrency` still selects "postgres+concurrency".
+    string(REPLACE ";" "+" labels "${ARG_LABELS}")
     set(props PROPERTIES LABELS "${labels}")
     # End-to-end tests run whole clusters with real timing; one at a time keeps them from
     # starving each other of the machine's two cores.

@@ -121,12 +121,13 @@ absl::StatusOr<std::vector<tv1::TicketEvent>> PgTicketStore::EventsAfter(uint64_
   RETURN_IF_ERROR(db_->WithTransaction([&](pqxx::work& tx) -> absl::Status {
     events.clear();
     pqxx::result r = tx.exec_params(
-        "SELECT event FROM ticket_events WHERE seq > $1 ORDER BY seq LIMIT $2",
+        "SELECT seq, event FROM ticket_events WHERE seq > $1 ORDER BY seq LIMIT $2",
         static_cast<int64_t>(after_seq), static_cast<int64_t>(limit));
     events.reserve(r.size());
     for (const pqxx::row& row : r) {
       events.emplace_back();
-      RETURN_IF_ERROR(ParseBlob(row[0], events.back(), "ticket_events.event"));
+      RETURN_IF_ERROR(ParseBlob(row[1], events.back(), "ticket_events.event"));
+      events.back().set_seq(row[0].as<uint64_t>());
     }
     return absl::OkStatus();
   }));

@@ -87,8 +87,7 @@ absl::Status PgTicketStore::AppendEvents(pqxx::work& tx, const StoredTicket* t,
                                          const std::vector<core::TicketChange>& changes,
                                          const std::string& actor, absl::Time now) {
   if (changes.empty()) return absl::OkStatus();
-  tx.exec_params("SELECT pg_advisory_xact_lock($1)", kEventAppendLock);
-  uint64_t seq = tx.exec("SELECT coalesce(max(seq), 0) FROM ticket_events")[0][0].as<uint64_t>();
+  // The stored blob has no seq: the column is the truth, filled in when events are read.
   tv1::TicketEvent event;
   *event.mutable_at() = core::TimeToProto(now);
   event.set_actor(actor);
@@ -100,28 +99,27 @@ absl::Status PgTicketStore::AppendEvents(pqxx::work& tx, const StoredTicket* t,
     event.mutable_ticket()->clear_diagnoses();
   }
   for (const core::TicketChange& change : changes) {
-    event.set_seq(++seq);
     event.set_type(change.type);
     event.set_reason(change.reason);
-    tx.exec_params(
-        "INSERT INTO ticket_events (seq, ticket_id, type, at, actor, reason, event) "
-        "VALUES ($1, NULLIF($2, 0), $3, $4, $5, $6, $7)",
-        static_cast<int64_t>(seq), t ? t->id : int64_t{0}, static_cast<int>(change.type),
-        PgTime(now), actor, change.reason, Blob(event));
+    tx.exec_params("SELECT ops_append_ticket_event($1, $2, $3, $4::smallint, $5, $6, $7, $8)",
+                   kEventAppendLock, std::string(kEventChannel), t ? t->id : int64_t{0},
+                   static_cast<int>(change.type), PgTime(now), actor, change.reason,
+                   Blob(event));
   }
-  tx.exec_params("SELECT pg_notify($1, $2)", std::string(kEventChannel), std::to_string(seq));
   return absl::OkStatus();
 }
 
 void PgTicketStore::AddSnapshot(pqxx::work& tx, StoredTicket& t,
                                 const tv1::EvidenceSnapshot& snapshot, absl::Time now) {
   ++t.snapshot_count;
+  // One statement: store the new snapshot, drop those beyond the bound, count it.
   tx.exec_params(
-      "INSERT INTO ticket_snapshots (ticket_id, n, taken_at, snapshot) VALUES ($1, $2, $3, $4)",
-      t.id, t.snapshot_count, PgTime(now), Blob(snapshot));
-  tx.exec_params("UPDATE tickets SET snapshot_count = $2 WHERE id = $1", t.id, t.snapshot_count);
-  tx.exec_params("DELETE FROM ticket_snapshots WHERE ticket_id = $1 AND n <= $2", t.id,
-                 t.snapshot_count - options_.max_later_snapshots);
+      "WITH added AS (INSERT INTO ticket_snapshots (ticket_id, n, taken_at, snapshot) "
+      "VALUES ($1, $2, $3, $4)), "
+      "dropped AS (DELETE FROM ticket_snapshots WHERE ticket_id = $1 AND n <= $5) "
+      "UPDATE tickets SET snapshot_count = $2 WHERE id = $1",
+      t.id, t.snapshot_count, PgTime(now), Blob(snapshot),
+      t.snapshot_count - options_.max_later_snapshots);
 }
 
 absl::StatusOr<tv1::ReportSignalResponse> PgTicketStore::ReportSignal(

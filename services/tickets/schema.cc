@@ -74,6 +74,26 @@ CREATE TABLE observer_status (
   reported_at timestamptz NOT NULL
 );
 )sql"},
+      {2, "event append in one server-side call", R"sql(
+-- Appends one event with the next seq and notifies listeners, in one round trip: the append
+-- lock is held from here to commit, so the less the client talks under it the better.
+-- VOLATILE: each statement takes a fresh snapshot, so max(seq) after the lock sees every
+-- commit that released it.
+CREATE FUNCTION ops_append_ticket_event(p_lock bigint, p_channel text, p_ticket_id bigint,
+                                        p_type smallint, p_at timestamptz, p_actor text,
+                                        p_reason text, p_event bytea)
+RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  next_seq bigint;
+BEGIN
+  PERFORM pg_advisory_xact_lock(p_lock);
+  SELECT coalesce(max(seq), 0) + 1 INTO next_seq FROM ticket_events;
+  INSERT INTO ticket_events (seq, ticket_id, type, at, actor, reason, event)
+    VALUES (next_seq, NULLIF(p_ticket_id, 0), p_type, p_at, p_actor, p_reason, p_event);
+  PERFORM pg_notify(p_channel, next_seq::text);
+  RETURN next_seq;
+END $$;
+)sql"},
   };
   return *kMigrations;
 }

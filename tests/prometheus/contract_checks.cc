@@ -479,33 +479,6 @@ const std::vector<CatalogEntry>& Messages(Server server) {
   return out;
 }
 
-// Lines tikv-sim writes today that the catalog and samples do not back, reported to the lead
-// (docs: tests/prometheus; remove an entry when the simulator or the catalog is fixed). Each is
-// (level, file, message regex); a matching line is a note, not an error.
-struct Pending {
-  const char* level;
-  const char* file;
-  const char* message;
-  const char* why;
-};
-const std::vector<Pending>& PendingDeviations(Server server) {
-  static const auto* tikv = new std::vector<Pending>{
-      {"INFO", "lib.rs", "Release Version:   8\\.5\\.7",
-       "real text (log_tikv_info), not in catalog"},
-      {"INFO", "server.rs", "TiKV is ready to serve",
-       "not in catalog; control_port is no real field"},
-      {"WARN", "util.rs", "PD client request failed", "not in catalog"},
-      {"INFO", "util.rs", "connected to PD member", "not in catalog"},
-      {"INFO", "raft.rs", "stepped down to follower since quorum is not active",
-       "raft-rs text, not in catalog"},
-  };
-  static const auto* pd = new std::vector<Pending>{
-      {"WARN", "lease.go", "no longer a leader because lease has expired, pd leader will step down",
-       "catalog: INFO at server/server.go:1787"},
-  };
-  return server == Server::kTikv ? *tikv : *pd;
-}
-
 }  // namespace
 
 std::string ReadSharedData(const std::string& relative_path) {
@@ -527,13 +500,11 @@ std::vector<std::string> CheckMetricsBody(const std::string& body, Server server
   return errors;
 }
 
-std::vector<std::string> CheckLogText(const std::string& text, Server server,
-                                      std::vector<std::string>* notes) {
+std::vector<std::string> CheckLogText(const std::string& text, Server server) {
   static const std::regex header(
       R"(^\[\d{4}/\d{2}/\d{2} \d{2}:\d{2}:\d{2}\.\d{3} [+-]\d{2}:\d{2}\] )"
       R"(\[(INFO|WARN|ERROR|DEBUG|FATAL)\] \[([^\]]+):(\d+)\] )");
   std::vector<std::string> errors;
-  std::set<std::string> seen;
   std::istringstream in(text);
   std::string line;
   int n = 0;
@@ -587,16 +558,6 @@ std::vector<std::string> CheckLogText(const std::string& text, Server server,
       err("bad field: " + why);
       continue;
     }
-    bool pending = false;
-    for (const Pending& p : PendingDeviations(server)) {
-      if (level == p.level && file == p.file && std::regex_match(msg, std::regex(p.message))) {
-        pending = true;
-        if (seen.insert(msg).second && notes != nullptr) {
-          notes->push_back(absl::StrCat(level, " [", file, "] \"", msg, "\": ", p.why));
-        }
-      }
-    }
-    if (pending) continue;
     bool known = false;
     for (const CatalogEntry& e : Messages(server)) {
       if (!std::regex_match(msg, e.re)) continue;

@@ -248,6 +248,28 @@ std::string SimCluster::LogHint() const {
   return "logs: " + absl::StrJoin(logs, " ");
 }
 
+std::string SimCluster::ReadLog(const std::string& name) const {
+  for (const auto& p : spec_["processes"]) {
+    if (p["name"] != name) continue;
+    std::ifstream in(p.value("log_file", ""));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+  return "";
+}
+
+int SimCluster::CountInLogs(const std::string& prefix, const std::string& needle) const {
+  int n = 0;
+  for (const auto& p : spec_["processes"]) {
+    const std::string name = p["name"];
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string text = ReadLog(name);
+    for (size_t i = text.find(needle); i != std::string::npos; i = text.find(needle, i + 1)) ++n;
+  }
+  return n;
+}
+
 absl::StatusOr<http::ClientResponse> SimCluster::Get(const std::string& url,
                                                      absl::Duration timeout) const {
   http::ClientRequest req;

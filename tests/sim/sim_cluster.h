@@ -99,6 +99,11 @@ class SimCluster {
   int ControlPort() const { return control_port_; }
   // Log files of every process, for failure messages.
   std::string LogHint() const;
+  // The current text of process `name`'s log file ("" when unreadable).
+  std::string ReadLog(const std::string& name) const;
+  // Occurrences of `needle` in the logs of every process whose name starts with `prefix`
+  // ("store-", "pd").
+  int CountInLogs(const std::string& prefix, const std::string& needle) const;
 
   // HTTP with a short timeout and no retries.
   absl::StatusOr<http::ClientResponse> Get(const std::string& url,

@@ -32,7 +32,9 @@ const std::set<std::string>& ProcessKinds() {
 nlohmann::json DefaultParams(const std::string& kind) {
   if (kind == "slow_disk") return {{"latency_ms", 200}};
   if (kind == "network_delay") return {{"delay_ms", 100}};
-  if (kind == "disk_full") return {{"available_ratio", 0.05}};
+  // 0.5 % of the default 300 GiB capacity is 1.5 GiB: below half the 5 GiB reserve, so the
+  // store reaches AlreadyFull and rejects writes (docs/tikv-sim.md "disk_full").
+  if (kind == "disk_full") return {{"available_ratio", 0.005}};
   if (kind == "write_stall") return {{"l0_files", 40}};
   if (kind == "hot_region") return {{"fraction", 0.9}};
   return nlohmann::json::object();

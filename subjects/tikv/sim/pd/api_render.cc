@@ -604,6 +604,10 @@ ApiReply RenderSchedulers() {
                           "evict-stopping-store-scheduler"}));
 }
 
-ApiReply RenderOperators() { return Ok(ojson::array()); }
+ApiReply RenderOperators(const std::vector<std::string>& operators) {
+  ojson arr = ojson::array();
+  for (const std::string& op : operators) arr.push_back(op);
+  return Ok(arr);
+}
 
 }  // namespace ops::sim

@@ -93,7 +93,8 @@ ojson ScheduleConfigJson(const ClusterState& state);
 ApiReply RenderConfig(const ClusterState& state, const PdView& view, int self_index);
 ApiReply RenderScheduleConfig(const ClusterState& state);
 ApiReply RenderSchedulers();
-ApiReply RenderOperators();
+// GET /operators: the pending operators' strings (PD's Operator.MarshalJSON), a JSON array.
+ApiReply RenderOperators(const std::vector<std::string>& operators);
 
 }  // namespace ops::sim
 

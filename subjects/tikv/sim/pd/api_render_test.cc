@@ -208,7 +208,10 @@ TEST_F(ApiRenderTest, ConfigMatchesRealSamples) {
 
 TEST_F(ApiRenderTest, SchedulersAndOperators) {
   ExpectSubsetTyped(json::parse(RenderSchedulers().body), LoadSample("schedulers.json"), "");
-  EXPECT_EQ(RenderOperators().body, "[]\n");
+  EXPECT_EQ(RenderOperators({}).body, "[]\n");
+  EXPECT_EQ(RenderOperators({"balance-leader-scheduler {transfer leader: store 2 to 1} (kind:leader)"})
+                .body,
+            "[\n  \"balance-leader-scheduler {transfer leader: store 2 to 1} (kind:leader)\"\n]\n");
   json hot = json::parse(RenderHotspot(state_, true).body);
   EXPECT_TRUE(hot.contains("as_peer"));
   EXPECT_TRUE(hot.contains("as_leader"));

@@ -91,6 +91,27 @@ std::string GoRfc3339Nano(absl::Time t) {
   return absl::StrCat(base, frac, "Z");
 }
 
+std::string GoTimeString(absl::Time t, absl::TimeZone tz, absl::Time monotonic_base) {
+  if (t == absl::InfinitePast()) return "0001-01-01 00:00:00 +0000 UTC";
+  std::string out = absl::FormatTime("%Y-%m-%d %H:%M:%S", t, tz);
+  int64_t nanos = absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(absl::ToUnixSeconds(t)));
+  if (nanos < 0) nanos += 1000000000;
+  if (nanos > 0) {  // Go's ".999999999": trailing zeros dropped
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%09lld", static_cast<long long>(nanos));
+    std::string frac = buf;
+    while (frac.back() == '0') frac.pop_back();
+    absl::StrAppend(&out, ".", frac);
+  }
+  absl::StrAppend(&out, " ", absl::FormatTime("%z %Z", t, tz));
+  if (monotonic_base != absl::InfinitePast()) {
+    char buf[48];
+    std::snprintf(buf, sizeof(buf), " m=%+.9f", absl::ToDoubleSeconds(t - monotonic_base));
+    out += buf;
+  }
+  return out;
+}
+
 nlohmann::ordered_json GoFloat(double v) {
   if (std::isfinite(v) && std::floor(v) == v && std::fabs(v) < 9.0e15) {
     return static_cast<int64_t>(v);

@@ -25,6 +25,12 @@ std::string GoDuration(absl::Duration d);
 // Go time.Time.Format(time.RFC3339Nano) in UTC.
 std::string GoRfc3339Nano(absl::Time t);
 
+// Go time.Time.String(): "2006-01-02 15:04:05.999999999 -0700 MST" in `tz`, plus Go's
+// monotonic reading " m=+12.345678901" (seconds since `monotonic_base`) that time.Now() values
+// carry; no reading when `monotonic_base` is InfinitePast(). InfinitePast() as `t` is Go's
+// zero time, "0001-01-01 00:00:00 +0000 UTC".
+std::string GoTimeString(absl::Time t, absl::TimeZone tz, absl::Time monotonic_base);
+
 // A float64 as encoding/json writes it: integral values in int64 range become JSON integers
 // (so nlohmann prints "1", like Go), others stay doubles (shortest round-trip form).
 nlohmann::ordered_json GoFloat(double v);

@@ -126,6 +126,10 @@ PdMember::PdMember(Options options, std::vector<Peer> peers, int self)
   so.unhealthy_after = ts(absl::Minutes(10));
   so.max_store_down_time = ts(options_.max_store_down_time);
   state_ = ClusterState(so);
+  OperatorController::Options oo;
+  oo.scale = ts;
+  oo.monotonic_base = start_time_;
+  operators_ = OperatorController(oo);
   Election::Options eo;
   // PD's own election runs on floors: at --time-scale 0.05 a 25 ms heartbeat and 250 ms lease
   // lose leadership whenever the machine is busy (seen under a parallel build), which would
@@ -143,6 +147,10 @@ PdMember::~PdMember() { Stop(); }
 void PdMember::Log(absl::string_view level, absl::string_view source, absl::string_view msg,
                    const LogFields& fields) {
   if (log_) log_->Write(level, source, msg, fields);
+}
+
+void PdMember::FlushSchedulerLogsLocked() {
+  for (const PdLogLine& l : operators_.TakeLogs()) Log(l.level, l.source, l.message, l.fields);
 }
 
 absl::Status PdMember::Start() {
@@ -183,11 +191,19 @@ void PdMember::Loop() {
       Log("INFO", "server.go:1778", "PD leader is ready to serve", {{"leader-name", options_.name}});
     }
     if (ev.stepped_down) {
-      Log("WARN", "lease.go:129",
+      Log("INFO", "server.go:1787",
           "no longer a leader because lease has expired, pd leader will step down", {});
+    }
+    if (!options_.scale_mode && !IsLeader()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      operators_.Clear();  // operators live on the leader only, as in real PD
     }
     if (IsLeader()) {
       std::lock_guard<std::mutex> lock(mu_);
+      if (!options_.scale_mode) {
+        operators_.Schedule(state_, absl::Now());
+        FlushSchedulerLogsLocked();
+      }
       for (const auto& [id, s] : state_.stores()) {
         bool low = s.state != 2 && state_.IsLowSpace(s);
         auto it = std::find(low_space_logged_.begin(), low_space_logged_.end(), id);
@@ -295,7 +311,15 @@ void PdMember::RegisterPeerRoutes() {
           {{"region-id", absl::StrCat(c.region_id)}, {"from", absl::StrCat(c.from_store)},
            {"to", absl::StrCat(c.to_store)}});
     }
-    return JsonReply(200, R"({"ok": true})");
+    // The answer carries schedule commands for regions this store leads, as PD pushes them
+    // on TiKV's region heartbeat stream (docs/tikv-sim.md "Store -> PD").
+    const absl::Time now = absl::Now();
+    operators_.OnRegionHeartbeat(state_, now);
+    std::vector<uint64_t> reported;
+    for (const auto& r : b["regions"]) reported.push_back(r.value("id", uint64_t{0}));
+    json commands = operators_.Commands(state_, b.value("store_id", uint64_t{0}), reported, now);
+    FlushSchedulerLogsLocked();
+    return JsonReply(200, json{{"ok", true}, {"commands", commands}}.dump());
   });
 }
 
@@ -436,7 +460,11 @@ ApiReply PdMember::Dispatch(const http::Request& req, absl::Time now) {
   if (p == "/hotspot/regions/write") return RenderHotspot(state_, true);
   if (p == "/hotspot/regions/read") return RenderHotspot(state_, false);
   if (p == "/schedulers") return RenderSchedulers();
-  if (p == "/operators") return RenderOperators();
+  if (p == "/operators") {
+    auto kind = req.query.find("kind");
+    return RenderOperators(
+        operators_.OperatorStrings(kind == req.query.end() ? "" : kind->second));
+  }
   return {404, "404 page not found\n"};
 }
 

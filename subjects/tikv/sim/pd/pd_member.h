@@ -25,6 +25,7 @@
 #include "subjects/tikv/sim/pd/cluster_state.h"
 #include "subjects/tikv/sim/pd/election.h"
 #include "subjects/tikv/sim/pd/scale_cluster.h"
+#include "subjects/tikv/sim/pd/scheduler.h"
 
 namespace ops::sim {
 
@@ -77,6 +78,7 @@ class PdMember {
   void ApplyReplication(const std::string& payload);
   void Log(absl::string_view level, absl::string_view source, absl::string_view msg,
            const LogFields& fields);
+  void FlushSchedulerLogsLocked();
 
   Options options_;
   std::vector<Peer> peers_;  // all members, self included
@@ -90,10 +92,12 @@ class PdMember {
   std::unique_ptr<Election> election_;
   std::unique_ptr<HttpTransport> transport_;
 
-  std::mutex mu_;  // guards state_, peers_[*].client_url, tso_events_, low_space_logged_
+  // Guards state_, peers_[*].client_url, tso_events_, low_space_logged_, operators_.
+  std::mutex mu_;
   ClusterState state_;
   uint64_t tso_events_ = 0;
   std::vector<uint64_t> low_space_logged_;
+  OperatorController operators_{OperatorController::Options{}};  // leader only
   ScaleLayout scale_layout_;  // scale mode only; set before Start()
 
   std::atomic<bool> stop_{false};

@@ -15,12 +15,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/synchronization/notification.h"
 #include "libs/config/config.h"
 #include "libs/http/client.h"
 #include "libs/http/server.h"
-#include "nlohmann/json.hpp"
 #include "subjects/tikv/sim/common/unified_log.h"
+#include "subjects/tikv/sim/store/store_links.h"
 #include "subjects/tikv/sim/store/store_service.h"
 
 ABSL_FLAG(std::string, addr, "127.0.0.1:20160",
@@ -42,7 +41,6 @@ ABSL_FLAG(uint64_t, seed, 1, "Random seed (election timeouts, busy answers).");
 namespace ops::sim {
 namespace {
 
-using nlohmann::json;
 
 std::atomic<bool> g_stop{false};
 
@@ -75,151 +73,6 @@ absl::StatusOr<std::unique_ptr<http::Server>> Listen(const std::string& flag,
     return absl::UnavailableError(absl::StrCat("--", flag, ": ", s.status().message()));
   }
   return s;
-}
-
-class PdLink {
- public:
-  PdLink(std::vector<std::string> endpoints, const http::Client* client, UnifiedLog* log)
-      : endpoints_(std::move(endpoints)), client_(client), log_(log) {}
-
-  // POSTs to the PD leader's peer URL, finding/following the leader. False on failure.
-  bool Post(const std::string& path, const std::string& body) {
-    for (int attempt = 0; attempt < 3; ++attempt) {
-      if (leader_peer_.empty() && !FindLeader()) return false;
-      http::ClientRequest req{"POST", leader_peer_ + path, body, "application/json", Opts()};
-      auto r = client_->Do(req);
-      if (!r.ok()) {
-        Fail(absl::StrCat("request to ", leader_peer_, " failed: ", r.status().message()));
-        leader_peer_.clear();
-        continue;
-      }
-      if (r->status == 200) return true;
-      std::string next;
-      try {
-        json j = json::parse(r->body);
-        if (j.value("error", "") == "not_leader") next = j.value("leader_peer_url", "");
-      } catch (const json::exception&) {
-      }
-      leader_peer_ = next;
-    }
-    return false;
-  }
-
-  // Resolves a store's address via PD's public API.
-  std::string ResolveStore(uint64_t id) {
-    for (const std::string& ep : endpoints_) {
-      auto r = client_->Do({"GET", absl::StrCat(ep, "/pd/api/v1/store/", id), "", "", Opts()});
-      if (!r.ok() || r->status != 200) continue;
-      try {
-        return json::parse(r->body).at("store").at("address").get<std::string>();
-      } catch (const json::exception&) {
-      }
-    }
-    return "";
-  }
-
- private:
-  http::RequestOptions Opts() {
-    http::RequestOptions o;
-    o.timeout = absl::Seconds(2);
-    o.connect_timeout = absl::Milliseconds(500);
-    http::RetryPolicy p;
-    p.max_attempts = 1;
-    o.retry = p;
-    return o;
-  }
-  bool FindLeader() {
-    for (const std::string& ep : endpoints_) {
-      auto r = client_->Do({"GET", ep + "/pd/api/v1/leader", "", "", Opts()});
-      if (!r.ok() || r->status != 200) continue;
-      try {
-        json j = json::parse(r->body);
-        leader_peer_ = j.at("peer_urls").at(0).get<std::string>();
-        if (!connected_) {
-          connected_ = true;
-          log_->Write("INFO", "util.rs:639", "connected to PD member",
-                      {{"endpoints", leader_peer_}});
-        }
-        return true;
-      } catch (const json::exception&) {
-      }
-    }
-    Fail("no PD endpoint answered /pd/api/v1/leader");
-    return false;
-  }
-  void Fail(const std::string& why) {
-    absl::Time now = absl::Now();
-    if (now - last_fail_log_ < absl::Seconds(5)) return;
-    last_fail_log_ = now;
-    log_->Write("WARN", "util.rs:723", "PD client request failed", {{"err", why}});
-  }
-  std::vector<std::string> endpoints_;
-  const http::Client* client_;
-  UnifiedLog* log_;
-  std::string leader_peer_;
-  bool connected_ = false;
-  absl::Time last_fail_log_ = absl::InfinitePast();
-};
-
-// Peer store addresses: bootstrap hints first, PD (GET /store/{id}) otherwise. An address that
-// stops answering is looked up again (at most once per `recheck`), because a hint persisted in
-// store_state.json goes stale when the cluster is started again on new ports.
-struct PeerAddresses {
-  std::map<uint64_t, std::string> addr;
-  std::map<uint64_t, absl::Time> checked;
-  absl::Duration recheck;
-
-  void OnFailure(uint64_t store, PdLink& pd) {
-    const absl::Time now = absl::Now();
-    auto it = checked.find(store);
-    if (it != checked.end() && now - it->second < recheck) return;
-    checked[store] = now;
-    std::string fresh = pd.ResolveStore(store);
-    if (!fresh.empty()) addr[store] = fresh;
-  }
-};
-
-void SendBatches(StoreService& svc, PdLink& pd, const http::Client& client,
-                 PeerAddresses& addrs, std::map<uint64_t, std::vector<RaftMsg>> batches,
-                 absl::Duration timeout) {
-  for (int round = 0; round < 4 && !batches.empty(); ++round) {
-    std::map<uint64_t, std::vector<RaftMsg>> next;
-    for (auto& [store, msgs] : batches) {
-      if (msgs.empty()) continue;
-      std::string& addr = addrs.addr[store];
-      if (addr.empty()) {
-        addrs.OnFailure(store, pd);
-        addr = addrs.addr[store];
-      }
-      if (addr.empty()) {
-        svc.OnUnreachable(store, "", true, absl::Now());
-        continue;
-      }
-      http::RequestOptions o;
-      o.timeout = timeout;
-      o.connect_timeout = timeout;
-      http::RetryPolicy p;
-      p.max_attempts = 1;
-      o.retry = p;
-      auto r = client.Do({"POST", absl::StrCat("http://", addr, "/sim/v1/raft"),
-                          RaftBatchToJson(svc.store_id(), msgs), "application/json", o});
-      if (!r.ok() || r->status != 200) {
-        bool connect = !r.ok() && absl::IsDeadlineExceeded(r.status());
-        svc.OnUnreachable(store, addr, connect, absl::Now());
-        if (!r.ok()) addrs.OnFailure(store, pd);
-        continue;
-      }
-      uint64_t from = 0;
-      auto replies = RaftBatchFromJson(r->body, &from);
-      if (!replies.ok()) continue;
-      svc.OnReachable(store);
-      for (auto& [s, m] : svc.OnReplies(store, *replies, absl::Now())) {
-        auto& v = next[s];
-        v.insert(v.end(), m.begin(), m.end());
-      }
-    }
-    batches = std::move(next);
-  }
 }
 
 int Run(int argc, char** argv) {
@@ -272,8 +125,15 @@ int Run(int argc, char** argv) {
     std::cerr << "tikv-sim-store: " << s.message() << "\n";
     return 1;
   }
-  (*log)->Write("INFO", "lib.rs:89", "Welcome to TiKV");
-  (*log)->Write("INFO", "lib.rs:94", "Release Version:   8.5.7");
+  UnifiedLog* logp = log->get();
+  const std::string thread_id = absl::StrCat(getpid());
+  // Every line carries thread_id, as TiKV v7.5+ writes it.
+  PdLink::LogSink sink = [logp, thread_id](const LogEvent& e) {
+    LogFields f = e.fields;
+    f.emplace_back("thread_id", thread_id);
+    logp->Write(e.level, e.source, e.message, f);
+  };
+  sink({"INFO", "lib.rs:89", "Welcome to TiKV", {}});
 
   // Each keep-alive client connection holds a worker: the workload's workers and the peer
   // stores' raft traffic must never queue behind idle connections.
@@ -295,13 +155,7 @@ int Run(int argc, char** argv) {
   cfg.capacity = absl::GetFlag(FLAGS_capacity);
   cfg.scale = *scale;
   cfg.seed = absl::GetFlag(FLAGS_seed);
-  UnifiedLog* logp = log->get();
-  std::string thread_id = absl::StrCat(getpid());
-  StoreService svc(cfg, *state, [logp, thread_id](const LogEvent& e) {
-    LogFields f = e.fields;
-    f.emplace_back("thread_id", thread_id);
-    logp->Write(e.level, e.source, e.message, f);
-  }, absl::Now());
+  StoreService svc(cfg, *state, sink, absl::Now());
 
   (*data)->Handle("POST", "/kv/v1/(get|put)", [&](const http::Request& r) {
     return ToResponse(svc.HandleKv(r.captures[0], r.body, absl::Now()));
@@ -334,11 +188,6 @@ int Run(int argc, char** argv) {
   }
   std::vector<std::string> endpoints =
       absl::StrSplit(absl::GetFlag(FLAGS_pd_endpoints), ',', absl::SkipEmpty());
-  (*log)->Write("INFO", "common.rs:327", "connect to PD cluster",
-                {{"cluster_id", absl::StrCat(state->cluster_id)}});
-  (*log)->Write("INFO", "server.rs:1045", "TiKV is ready to serve",
-                {{"addr", cfg.addr}, {"status_addr", cfg.status_addr},
-                 {"control_port", absl::StrCat((*control)->port())}});
   std::cout << "tikv-sim-store " << state->store_id << " listening data=" << (*data)->port()
             << " status=" << (*status)->port() << " control=" << (*control)->port() << std::endl;
 
@@ -348,44 +197,34 @@ int Run(int argc, char** argv) {
     return 1;
   }
   absl::Duration tick = std::max(absl::Milliseconds(10), cfg.scale(absl::Seconds(1)));
+  PdLink::Options pd_opts;
+  pd_opts.endpoints = endpoints;
+  pd_opts.cluster_id = state->cluster_id;
+  pd_opts.outgoing_delay = [&svc] { return svc.NetworkDelay(absl::Now()); };
   std::thread raft_thread([&] {
-    PdLink pd(endpoints, client->get(), logp);
+    PdLink pd(pd_opts, client->get(), sink);
     PeerAddresses addrs{svc.store_addresses(), {}, cfg.scale(absl::Seconds(10))};
+    // A raft message waits at most one scaled heartbeat interval (floor 100 ms): delays below
+    // that (network_delay under 2 s of cluster time) slow raft without breaking it.
+    const absl::Duration raft_timeout =
+        std::max(absl::Milliseconds(100), cfg.scale(absl::Seconds(2)));
     while (!g_stop) {
       absl::Time now = absl::Now();
-      SendBatches(svc, pd, **client, addrs, svc.Tick(now),
-                  std::max(absl::Milliseconds(100), tick));
+      SendRaftBatches(svc, pd, **client, addrs, sink, svc.Tick(now), raft_timeout);
       StoreState st;
       if (svc.TakeStateIfDirty(&st)) {
         if (absl::Status s = SaveStoreState(data_dir, st); !s.ok()) {
-          logp->Write("ERROR", "store.rs:1", "failed to persist store state",
-                      {{"err", std::string(s.message())}});
+          std::cerr << "tikv-sim-store: cannot persist store state: " << s.message() << "\n";
         }
       }
       absl::SleepFor(tick - (absl::Now() - now));
     }
   });
   std::thread pd_thread([&] {
-    PdLink pd(endpoints, client->get(), logp);
-    absl::Time next_store = absl::InfinitePast(), next_region = absl::InfinitePast();
-    while (!g_stop) {
-      absl::Time now = absl::Now();
-      if (!svc.Partitioned(now)) {
-        // A heartbeat that did not reach the PD leader (PD starting, electing, unreachable) is
-        // retried on the next pass instead of waiting a whole interval: otherwise a store that
-        // starts before PD has a leader would hide its regions for 60 s.
-        if (now >= next_store &&
-            pd.Post("/sim/v1/store-heartbeat", svc.StoreHeartbeatJson(now))) {
-          next_store = now + cfg.scale(absl::Seconds(10));
-        }
-        bool empty = true;
-        bool all = now >= next_region;
-        std::string body = svc.RegionHeartbeatJson(!all, now, &empty);
-        bool sent = empty || pd.Post("/sim/v1/region-heartbeat", body);
-        if (all && sent) next_region = now + cfg.scale(absl::Seconds(60));
-      }
-      absl::SleepFor(std::min(tick, absl::Milliseconds(100)));
-    }
+    PdLink::Options o = pd_opts;
+    o.log_connect = true;
+    PdLink pd(o, client->get(), sink);
+    RunPdLoop(svc, pd, cfg.scale, std::min(tick, absl::Milliseconds(100)), g_stop);
   });
 
   sigset_t set;
@@ -394,7 +233,6 @@ int Run(int argc, char** argv) {
   sigaddset(&set, SIGINT);
   int sig = 0;
   sigwait(&set, &sig);
-  (*log)->Write("INFO", "signal_handler.rs:30", "receive signal", {{"signal", strsignal(sig)}});
   g_stop = true;
   raft_thread.join();
   pd_thread.join();

@@ -1,6 +1,7 @@
 // Mini raft for region leadership; see raft_core.h.
 #include "subjects/tikv/sim/store/raft_core.h"
 
+#include <iterator>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -11,8 +12,9 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kTypeNames[] = {"heartbeat", "heartbeat_resp", "prevote",
-                                      "prevote_resp", "vote", "vote_resp"};
+constexpr const char* kTypeNames[] = {"heartbeat", "heartbeat_resp", "prevote", "prevote_resp",
+                                      "vote",      "vote_resp",      "timeout_now"};
+constexpr int kTypeCount = static_cast<int>(std::size(kTypeNames));
 constexpr int kQuorum = 2;  // majority of the region's 3 peers
 
 const char* RaftMsgName(RaftMsgType t) {
@@ -29,6 +31,8 @@ const char* RaftMsgName(RaftMsgType t) {
       return "MsgRequestVote";
     case RaftMsgType::kVoteResp:
       return "MsgRequestVoteResponse";
+    case RaftMsgType::kTimeoutNow:
+      return "MsgTimeoutNow";
   }
   return "";
 }
@@ -41,7 +45,8 @@ std::string RaftBatchToJson(uint64_t from_store, const std::vector<RaftMsg>& msg
     arr.push_back({{"type", kTypeNames[static_cast<int>(m.type)]},
                    {"region_id", m.region_id},
                    {"term", m.term},
-                   {"reject", m.reject}});
+                   {"reject", m.reject},
+                   {"force", m.force}});
   }
   return json{{"from_store", from_store}, {"messages", arr}}.dump();
 }
@@ -56,7 +61,7 @@ absl::StatusOr<std::vector<RaftMsg>> RaftBatchFromJson(const std::string& text,
       RaftMsg msg;
       std::string type = m.at("type").get<std::string>();
       bool known = false;
-      for (int i = 0; i < 6; ++i) {
+      for (int i = 0; i < kTypeCount; ++i) {
         if (type == kTypeNames[i]) {
           msg.type = static_cast<RaftMsgType>(i);
           known = true;
@@ -66,6 +71,7 @@ absl::StatusOr<std::vector<RaftMsg>> RaftBatchFromJson(const std::string& text,
       msg.region_id = m.at("region_id").get<uint64_t>();
       msg.term = m.at("term").get<uint64_t>();
       msg.reject = m.value("reject", false);
+      msg.force = m.value("force", false);
       msg.from_store = *from_store;
       out.push_back(msg);
     }
@@ -129,11 +135,43 @@ void RaftCore::Log(const RegionMeta& r, std::string source, std::string message,
 }
 
 void RaftCore::Broadcast(const RegionMeta& r, RaftMsgType type, uint64_t term,
-                         std::map<uint64_t, std::vector<RaftMsg>>* out) const {
+                         std::map<uint64_t, std::vector<RaftMsg>>* out, bool force) const {
   for (const PeerMeta& p : r.peers) {
     if (p.store_id == store_id_) continue;
-    (*out)[p.store_id].push_back({type, r.id, term, store_id_, false});
+    (*out)[p.store_id].push_back({type, r.id, term, store_id_, false, force});
   }
+}
+
+bool RaftCore::TransferLeader(uint64_t region_id, uint64_t to_store, absl::Time now) {
+  (void)now;
+  auto it = index_.find(region_id);
+  if (it == index_.end() || vol_[it->second].role != RaftRole::kLeader) return false;
+  RegionMeta& r = regions_[it->second];
+  const uint64_t target = PeerIdOn(r, to_store);
+  if (target == 0 || to_store == store_id_) return false;
+  // TiKV peer.rs: info!("transfer leader"; "region_id", "peer_id", "peer" => ?peer).
+  logs_.push_back({"INFO", "peer.rs:4055", "transfer leader",
+                   {{"region_id", absl::StrCat(r.id)},
+                    {"peer_id", absl::StrCat(PeerId(r))},
+                    {"peer", absl::StrCat("id: ", target, " store_id: ", to_store)}}});
+  outbox_[to_store].push_back({RaftMsgType::kTimeoutNow, r.id, r.term, store_id_, false, false});
+  return true;
+}
+
+void RaftCore::CampaignForTransfer(RegionMeta& r, Volatile& v, absl::Time now) {
+  // raft-rs hup(transfer_leader = true): no pre-vote, straight to candidate.
+  Log(r, "raft.rs:1177", "starting a new election", {{"term", absl::StrCat(r.term)}});
+  r.term += 1;
+  r.vote = store_id_;
+  r.leader_store_id = 0;
+  dirty_ = true;
+  v.role = RaftRole::kCandidate;
+  v.votes = 1;
+  v.leader_lost_at = now;
+  Log(r, "raft.rs:807", absl::StrCat("became candidate at term ", r.term),
+      {{"term", absl::StrCat(r.term)}});
+  Broadcast(r, RaftMsgType::kVote, r.term, &outbox_, /*force=*/true);
+  ResetElectionTimer(v, now);
 }
 
 bool RaftCore::InLease(const Volatile& v, absl::Time now) const {
@@ -187,13 +225,14 @@ void RaftCore::BecomeLeader(RegionMeta& r, Volatile& v, absl::Time now,
 }
 
 std::map<uint64_t, std::vector<RaftMsg>> RaftCore::Tick(absl::Time now) {
-  std::map<uint64_t, std::vector<RaftMsg>> out;
+  std::map<uint64_t, std::vector<RaftMsg>> out = std::exchange(outbox_, {});
   for (size_t i = 0; i < regions_.size(); ++i) {
     RegionMeta& r = regions_[i];
     Volatile& v = vol_[i];
     if (v.role == RaftRole::kLeader) {
       if (!InLease(v, now) && now - v.became_leader_at >= timings_.lease) {
-        Log(r, "raft.rs:2098", "stepped down to follower since quorum is not active");
+        // raft-rs check-quorum step-down; it logs "became follower at term N" (the
+        // "quorum is not active" warning is not in the v8.5.7 catalog).
         BecomeFollower(r, v, r.term, 0, now);
         continue;
       }
@@ -265,9 +304,14 @@ std::vector<RaftMsg> RaftCore::Receive(uint64_t from_store, const std::vector<Ra
         reply(RaftMsgType::kPreVoteResp, grant ? m.term : r.term, !grant);
         break;
       }
+      case RaftMsgType::kTimeoutNow:
+        if (m.term == r.term && v.role != RaftRole::kLeader && r.leader_store_id == from_store) {
+          CampaignForTransfer(r, v, now);
+        }
+        break;
       case RaftMsgType::kVote: {
         if (m.term > r.term) {
-          if (InLease(v, now)) {
+          if (InLease(v, now) && !m.force) {
             reply(RaftMsgType::kVoteResp, r.term, true);
             break;
           }

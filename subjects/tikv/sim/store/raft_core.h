@@ -23,7 +23,18 @@
 
 namespace ops::sim {
 
-enum class RaftMsgType { kHeartbeat, kHeartbeatResp, kPreVote, kPreVoteResp, kVote, kVoteResp };
+// kTimeoutNow: a leader handing leadership over (raft leader transfer); the receiver campaigns
+// at once, and its votes carry `force` so peers inside the leader lease still grant them
+// (raft-rs CAMPAIGN_TRANSFER).
+enum class RaftMsgType {
+  kHeartbeat,
+  kHeartbeatResp,
+  kPreVote,
+  kPreVoteResp,
+  kVote,
+  kVoteResp,
+  kTimeoutNow
+};
 
 struct RaftMsg {
   RaftMsgType type = RaftMsgType::kHeartbeat;
@@ -31,6 +42,7 @@ struct RaftMsg {
   uint64_t term = 0;
   uint64_t from_store = 0;
   bool reject = false;
+  bool force = false;
 };
 
 // JSON of a batch: {"from_store": S, "messages": [{"type": "heartbeat", ...}]}.
@@ -78,6 +90,11 @@ class RaftCore {
                                                           const std::vector<RaftMsg>& msgs,
                                                           absl::Time now);
 
+  // Leader transfer (a PD transfer-leader operator): when this store leads `region_id` and
+  // `to_store` holds a peer of it, logs TiKV's "transfer leader" and queues a kTimeoutNow for
+  // that peer, sent with the next Tick(). Returns whether the transfer started.
+  bool TransferLeader(uint64_t region_id, uint64_t to_store, absl::Time now);
+
   // Drains pending log lines and the ids of regions whose leadership this store just won.
   std::vector<LogEvent> TakeLogs();
   std::vector<uint64_t> TakeNewLeaderRegions();
@@ -114,7 +131,8 @@ class RaftCore {
   void BecomeLeader(RegionMeta& r, Volatile& v, absl::Time now,
                     std::map<uint64_t, std::vector<RaftMsg>>* out);
   void Broadcast(const RegionMeta& r, RaftMsgType type, uint64_t term,
-                 std::map<uint64_t, std::vector<RaftMsg>>* out) const;
+                 std::map<uint64_t, std::vector<RaftMsg>>* out, bool force = false) const;
+  void CampaignForTransfer(RegionMeta& r, Volatile& v, absl::Time now);
   bool InLease(const Volatile& v, absl::Time now) const;
   void Log(const RegionMeta& r, std::string source, std::string message, LogFields fields = {});
   uint64_t PeerId(const RegionMeta& r) const;
@@ -129,6 +147,7 @@ class RaftCore {
   std::mt19937_64 rng_;
   std::vector<LogEvent> logs_;
   std::vector<uint64_t> new_leader_regions_;
+  std::map<uint64_t, std::vector<RaftMsg>> outbox_;  // sent with the next Tick()
   bool dirty_ = false;
 };
 

@@ -108,6 +108,37 @@ TEST(RaftCoreTest, FollowerTakesOverWithinElectionTimeoutAfterLeaderDies) {
   EXPECT_EQ(c.Leaders(30), std::set<uint64_t>{3});
 }
 
+TEST(RaftCoreTest, TransferLeaderHandsOverWithoutAnElectionTimeout) {
+  Cluster c;
+  c.Run(absl::Seconds(5));
+  for (auto& [s, core] : c.cores) core->TakeLogs();
+  EXPECT_FALSE(c.cores[2]->TransferLeader(10, 3, c.now)) << "store 2 does not lead region 10";
+  EXPECT_FALSE(c.cores[1]->TransferLeader(10, 9, c.now)) << "store 9 holds no peer";
+  ASSERT_TRUE(c.cores[1]->TransferLeader(10, 2, c.now));
+  std::vector<LogEvent> logs = c.cores[1]->TakeLogs();
+  ASSERT_EQ(logs.size(), 1u);
+  EXPECT_EQ(logs[0].message, "transfer leader");
+  EXPECT_EQ(logs[0].fields, (LogFields{{"region_id", "10"}, {"peer_id", "11"},
+                                       {"peer", "id: 12 store_id: 2"}}));
+  // Both other peers are inside the leader lease; the transfer's forced votes still win.
+  const absl::Time start = c.now;
+  while (c.now - start < absl::Seconds(2) && c.Leaders(10) != std::set<uint64_t>{2}) c.Step();
+  EXPECT_EQ(c.Leaders(10), std::set<uint64_t>{2});
+  EXPECT_LE(c.now - start, absl::Milliseconds(500));
+  EXPECT_EQ(c.cores[2]->FindRegion(10)->term, 6u);
+  std::vector<std::string> messages;
+  for (const LogEvent& e : c.cores[2]->TakeLogs()) messages.push_back(e.message);
+  EXPECT_THAT(messages, testing::IsSupersetOf({"starting a new election",
+                                               "became candidate at term 6",
+                                               "became leader at term 6"}));
+  EXPECT_THAT(messages, testing::Not(testing::Contains("became pre-candidate at term 5")));
+  messages.clear();
+  for (const LogEvent& e : c.cores[1]->TakeLogs()) messages.push_back(e.message);
+  EXPECT_THAT(messages, testing::Contains("became follower at term 6"));
+  c.Run(absl::Seconds(30));
+  EXPECT_EQ(c.Leaders(10), std::set<uint64_t>{2}) << "the new leader keeps the region";
+}
+
 TEST(RaftCoreTest, NoLeaderWithTwoOfThreeDead) {
   Cluster c;
   c.dead = {1, 2};

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -50,6 +51,13 @@ Histo::Histo(double start, double factor, int n) {
   double b = start;
   for (int i = 0; i < n; ++i, b *= factor) bounds.push_back(b);
   counts.assign(n, 0);
+}
+
+Histo::Histo(std::vector<double> upper_bounds)
+    : bounds(std::move(upper_bounds)), counts(bounds.size(), 0) {}
+
+Histo Histo::DefaultBuckets() {
+  return Histo({0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10});
 }
 
 void Histo::Observe(double v) {
@@ -132,6 +140,14 @@ std::string RenderStoreMetrics(const StoreMetricsSnapshot& s) {
   w.Family("tikv_scheduler_l0_avg", "The average number of L0 files", "gauge");
   for (const char* cf : {"default", "lock", "write"}) {
     w.Sample("tikv_scheduler_l0_avg", {{"cf", cf}}, std::string(cf) == "lock" ? 0 : l0);
+  }
+  if (!s.pd_requests.empty()) {
+    w.Family("tikv_pd_request_duration_seconds", "Bucketed histogram of PD requests duration",
+             "histogram");
+    for (const auto& [type, h] : s.pd_requests) {
+      w.Histogram("tikv_pd_request_duration_seconds", {{"type", type}}, h.bounds, cumulative(h),
+                  h.sum, h.count);
+    }
   }
   w.Family("tikv_scheduler_too_busy_total", "Total count of scheduler too busy", "counter");
   for (const auto& [type, v] : s.too_busy) {

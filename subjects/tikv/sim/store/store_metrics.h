@@ -21,6 +21,10 @@ namespace ops::sim {
 class Histo {
  public:
   Histo(double start, double factor, int n);
+  // Explicit upper bounds, ascending (+Inf implied).
+  explicit Histo(std::vector<double> upper_bounds);
+  // Prometheus' default buckets (.005 ... 10), as rust-prometheus' DEFAULT_BUCKETS.
+  static Histo DefaultBuckets();
   void Observe(double v);
   std::vector<double> bounds;
   std::vector<double> counts;  // per bucket, not cumulative
@@ -43,6 +47,7 @@ struct StoreMetricsSnapshot {
   bool write_stall = false;
   double l0_files = 2;
   std::map<std::string, double> too_busy;
+  std::map<std::string, Histo> pd_requests;  // by PD request type
   Histo append{0.00001, 2, 26};
   Histo apply{0.00001, 2, 26};
   std::map<uint64_t, double> unreachable;  // by peer store id

@@ -97,13 +97,27 @@ HttpResult StoreService::HandleKv(absl::string_view op, const std::string& body,
                  absl::StrCat("key ", *key, " is not in region ", region_id), region_id,
                  state_.store_id, type);
   }
-  absl::Duration delay = NetworkDelay(now);
+  // The client waits the wall-clock (scaled) delay; the gRPC histogram records cluster time,
+  // like every duration the simulated cluster reports (down_seconds, slow score).
+  absl::Duration delay = NetworkDelayLocked(now);
+  double observed = faults_.Param("network_delay", "delay_ms", 0, now) / 1000.0;
   HttpResult res;
   if (op == "get") {
     auto it = kv_.find(*key);
     res.body = it == kv_.end() ? Ok({{"found", false}})
                                : Ok({{"found", true}, {"value", it->second}});
   } else {
+    UpdateDisk(now);  // a fault's TTL may have just passed
+    if (disk_state_ != "Normal") {
+      // TiKV rejects ordinary writes (DiskFullOpt::NotAllowedOnFull) from AlmostFull on
+      // (raftstore check_proposal_with_disk_full_opt; raftstore errors.rs DiskFull).
+      return Error(507, "disk_full",
+                   absl::StrCat("store ids [", state_.store_id,
+                                "], errmsg propose failed: tikv disk full, cmd "
+                                "diskFullOpt=NotAllowedOnFull, leader diskUsage=",
+                                disk_state_),
+                   region_id, state_.store_id, type);
+    }
     if (faults_.Active("write_stall", now) != nullptr) {
       std::uniform_real_distribution<double> u(0, 1);
       if (u(rng_) < 0.5) {
@@ -117,6 +131,7 @@ HttpResult StoreService::HandleKv(absl::string_view op, const std::string& body,
     append_.Observe(absl::ToDoubleSeconds(disk));
     apply_.Observe(absl::ToDoubleSeconds(disk) / 2);
     delay += disk;
+    observed += absl::ToDoubleSeconds(disk);
     auto it = kv_.find(*key);
     if (it != kv_.end()) kv_bytes_ -= it->first.size() / 2 + it->second.size() / 2;
     kv_[*key] = value;
@@ -124,7 +139,7 @@ HttpResult StoreService::HandleKv(absl::string_view op, const std::string& body,
     res.body = Ok({{"ok", true}});
   }
   res.delay = delay;
-  grpc_.at(type).Observe(absl::ToDoubleSeconds(delay) + 0.0002);
+  grpc_.at(type).Observe(observed + 0.0002);
   return res;
 }
 
@@ -141,7 +156,7 @@ HttpResult StoreService::HandleRaft(const std::string& body, absl::Time now) {
   }
   std::vector<RaftMsg> replies = raft_.Receive(from, *msgs, now);
   FlushRaftLogs();
-  return {200, RaftBatchToJson(state_.store_id, replies), NetworkDelay(now)};
+  return {200, RaftBatchToJson(state_.store_id, replies), NetworkDelayLocked(now)};
 }
 
 HttpResult StoreService::HandleFaultPost(const std::string& body, absl::Time now) {
@@ -171,13 +186,19 @@ HttpResult StoreService::HandleFaultList(absl::Time now) {
   return {200, faults_.ListJson(now), absl::ZeroDuration()};
 }
 
-void StoreService::UpdateDisk(absl::Time now) {
+double StoreService::AvailableBytes(absl::Time now) {
   double ratio = faults_.Param("disk_full", "available_ratio", -1, now);
-  double reserve = 5.0 * (1ull << 30);
-  double available = ratio >= 0 ? ratio * config_.capacity : config_.capacity * 0.7;
-  std::string next = available <= reserve / 2 ? "AlreadyFull"
-                     : (available <= reserve || ratio >= 0) ? "AlmostFull"
-                                                            : "Normal";
+  return ratio >= 0 ? ratio * config_.capacity : config_.capacity * 0.7;
+}
+
+void StoreService::UpdateDisk(absl::Time now) {
+  // TiKV server.rs: AlmostFull when available <= storage.reserve-space (5 GiB), AlreadyFull at
+  // or below half of it (reference/tikv.md section 4.3).
+  constexpr double kReserve = 5.0 * (1ull << 30);
+  double available = AvailableBytes(now);
+  std::string next = available <= kReserve / 2 ? "AlreadyFull"
+                     : available <= kReserve   ? "AlmostFull"
+                                               : "Normal";
   if (next == disk_state_) return;
   Log("WARN", "server.rs:1539",
       absl::StrCat("disk usage ", disk_state_, "->", next,
@@ -248,16 +269,46 @@ bool StoreService::Partitioned(absl::Time now) {
 }
 
 absl::Duration StoreService::NetworkDelay(absl::Time now) {
-  // Called with or without mu_ held by public callers; FaultSet access is cheap.
-  return absl::Milliseconds(faults_.Param("network_delay", "delay_ms", 0, now));
+  std::lock_guard<std::mutex> lock(mu_);
+  return NetworkDelayLocked(now);
+}
+
+absl::Duration StoreService::NetworkDelayLocked(absl::Time now) {
+  return config_.scale(absl::Milliseconds(faults_.Param("network_delay", "delay_ms", 0, now)));
+}
+
+bool StoreService::LeadsAnyRegion() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return raft_.LeaderCount() > 0;
+}
+
+void StoreService::ObservePdRequest(const std::string& type, absl::Duration wall,
+                                    absl::Duration injected) {
+  std::lock_guard<std::mutex> lock(mu_);
+  // The injected part in cluster time (it was waited scaled); the rest as measured.
+  double seconds = absl::ToDoubleSeconds(wall - injected) +
+                   absl::ToDoubleSeconds(injected) / config_.scale.factor();
+  pd_requests_.try_emplace(type, Histo::DefaultBuckets()).first->second.Observe(seconds);
+}
+
+void StoreService::ApplyPdCommands(const std::string& answer, absl::Time now) {
+  json j = json::parse(answer, nullptr, false);
+  if (!j.is_object() || !j.contains("commands") || !j["commands"].is_array()) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const json& c : j["commands"]) {
+    if (!c.is_object() || !c.contains("transfer_leader")) continue;
+    const json& tl = c["transfer_leader"];
+    if (!tl.is_object() || !tl.contains("peer") || !tl["peer"].is_object()) continue;
+    raft_.TransferLeader(c.value("region_id", uint64_t{0}),
+                         tl["peer"].value("store_id", uint64_t{0}), now);
+  }
+  FlushRaftLogs();
 }
 
 std::string StoreService::StoreHeartbeatJson(absl::Time now) {
   std::lock_guard<std::mutex> lock(mu_);
-  double ratio = faults_.Param("disk_full", "available_ratio", -1, now);
   uint64_t used = kv_bytes_ + (64ull << 20);
-  uint64_t available = ratio >= 0 ? static_cast<uint64_t>(ratio * config_.capacity)
-                                  : static_cast<uint64_t>(config_.capacity * 0.7);
+  uint64_t available = static_cast<uint64_t>(AvailableBytes(now));
   json j = {{"store",
              {{"id", state_.store_id},
               {"address", config_.addr},
@@ -348,15 +399,15 @@ std::string StoreService::RenderMetrics(absl::Time now) {
     s.region_count = raft_.regions().size();
     s.leader_count = raft_.LeaderCount();
     s.leader_missing = raft_.LeaderMissingCount(now);
-    double ratio = faults_.Param("disk_full", "available_ratio", -1, now);
     s.capacity = config_.capacity;
-    s.available = ratio >= 0 ? ratio * s.capacity : s.capacity * 0.7;
+    s.available = AvailableBytes(now);
     s.kv_bytes = kv_bytes_;
     s.slow_score = slow_score_;
     s.network_delay = faults_.Active("network_delay", now) != nullptr;
     s.write_stall = faults_.Active("write_stall", now) != nullptr;
     s.l0_files = faults_.Param("write_stall", "l0_files", 2, now);
     s.too_busy = too_busy_;
+    s.pd_requests = pd_requests_;
     s.append = append_;
     s.apply = apply_;
     s.unreachable = unreachable_;

@@ -64,7 +64,16 @@ class StoreService {
   // store just started leading (drained); otherwise all led regions.
   std::string StoreHeartbeatJson(absl::Time now);
   std::string RegionHeartbeatJson(bool only_new, absl::Time now, bool* empty);
+  // Applies the schedule commands of a region heartbeat answer
+  // ({"ok": true, "commands": [{"region_id": R, "transfer_leader": {"peer": {...}}}]}):
+  // a transfer-leader makes this store's raft hand the region to that peer.
+  void ApplyPdCommands(const std::string& answer, absl::Time now);
+  // Records one PD request (tikv_pd_request_duration_seconds{type}) that took `wall` on the
+  // wall clock, `injected` of it the network delay; recorded in cluster time (see .cc).
+  void ObservePdRequest(const std::string& type, absl::Duration wall, absl::Duration injected);
   bool Partitioned(absl::Time now);
+  bool LeadsAnyRegion();
+  // The network_delay fault's delay on the wall clock: delay_ms x --time-scale (0 without it).
   absl::Duration NetworkDelay(absl::Time now);
 
   std::string RenderMetrics(absl::Time now);
@@ -77,6 +86,8 @@ class StoreService {
   void Log(std::string level, std::string source, std::string message, LogFields f = {});
   void FlushRaftLogs();
   void UpdateDisk(absl::Time now);
+  double AvailableBytes(absl::Time now);
+  absl::Duration NetworkDelayLocked(absl::Time now);
   HttpResult Error(int status, const std::string& kind, const std::string& message,
                    uint64_t region_id, uint64_t leader_store_id, absl::string_view type);
 
@@ -95,6 +106,7 @@ class StoreService {
   std::map<std::string, double> grpc_fail_;
   Histo append_{0.00001, 2, 26};
   Histo apply_{0.00001, 2, 26};
+  std::map<std::string, Histo> pd_requests_;  // by type
   std::map<std::string, double> too_busy_;
   std::map<uint64_t, double> unreachable_;
   std::map<uint64_t, absl::Time> unreachable_logged_;

@@ -182,6 +182,72 @@ TEST_F(StoreServiceTest, FaultsProduceSignaturesAndExpire) {
   EXPECT_TRUE(Logged("disk usage AlmostFull->Normal"));
 }
 
+TEST_F(StoreServiceTest, DiskFullRejectsWritesUntilReverted) {
+  // 2 % of 100 GiB is 2 GiB: at or below half the 5 GiB reserve, so AlreadyFull.
+  ASSERT_EQ(svc->HandleFaultPost(R"({"kind": "disk_full", "params": {"available_ratio": 0.02},
+                                     "ttl_ms": 60000})", now).status, 200);
+  EXPECT_TRUE(Logged("disk usage Normal->AlreadyFull"));
+  HttpResult put = svc->HandleKv("put", R"({"region_id": 2, "key": "10", "value": "01"})", now);
+  EXPECT_EQ(put.status, 507);
+  EXPECT_EQ(Body(put)["error"], "disk_full");
+  EXPECT_EQ(Body(put)["message"],
+            "store ids [1], errmsg propose failed: tikv disk full, cmd "
+            "diskFullOpt=NotAllowedOnFull, leader diskUsage=AlreadyFull");
+  EXPECT_EQ(svc->HandleKv("get", R"({"region_id": 2, "key": "10"})", now).status, 200);
+  EXPECT_THAT(svc->RenderMetrics(now), HasSubstr("tikv_grpc_msg_fail_total{type=\"raw_put\"} 1\n"));
+
+  ASSERT_EQ(svc->HandleFaultDelete("disk_full", now).status, 200);
+  EXPECT_TRUE(Logged("disk usage AlreadyFull->Normal"));
+  EXPECT_EQ(svc->HandleKv("put", R"({"region_id": 2, "key": "10", "value": "01"})", now).status,
+            200);
+
+  // 30 % left is far above the reserve: TiKV stays Normal and writes go through (PD alone
+  // calls it low space below 20 %).
+  logs.clear();
+  ASSERT_EQ(svc->HandleFaultPost(R"({"kind": "disk_full", "params": {"available_ratio": 0.3},
+                                     "ttl_ms": 60000})", now).status, 200);
+  EXPECT_FALSE(Logged("disk usage"));
+  EXPECT_EQ(svc->HandleKv("put", R"({"region_id": 2, "key": "11", "value": "01"})", now).status,
+            200);
+}
+
+TEST_F(StoreServiceTest, DiskFullTtlExpiryRestoresWrites) {
+  ASSERT_EQ(svc->HandleFaultPost(R"({"kind": "disk_full", "params": {"available_ratio": 0.01},
+                                     "ttl_ms": 1000})", now).status, 200);
+  EXPECT_EQ(svc->HandleKv("put", R"({"region_id": 2, "key": "10", "value": "01"})", now).status,
+            507);
+  now += absl::Seconds(2);  // no Tick in between: the write path itself notices the expiry
+  EXPECT_EQ(svc->HandleKv("put", R"({"region_id": 2, "key": "10", "value": "01"})", now).status,
+            200);
+}
+
+TEST(StoreServiceScaleTest, NetworkDelayIsScaledAndRecordedInClusterTime) {
+  StoreConfig cfg;
+  cfg.scale = *TimeScale::Create(0.05);
+  auto st = ParseStoreState(kBootstrap);
+  ASSERT_TRUE(st.ok());
+  absl::Time now = absl::FromUnixSeconds(1700000000);
+  StoreService svc(cfg, *st, nullptr, now);
+  EXPECT_EQ(svc.NetworkDelay(now), absl::ZeroDuration());
+  ASSERT_EQ(svc.HandleFaultPost(R"({"kind": "network_delay", "params": {"delay_ms": 400},
+                                    "ttl_ms": 60000})", now).status, 200);
+  // 400 ms of cluster time is 20 ms on the wall clock at --time-scale 0.05.
+  EXPECT_EQ(svc.NetworkDelay(now), absl::Milliseconds(20));
+  HttpResult get = svc.HandleKv("get", R"({"region_id": 2, "key": "10"})", now);
+  EXPECT_EQ(get.delay, absl::Milliseconds(20));
+  EXPECT_EQ(svc.HandleRaft(R"({"from_store": 2, "messages": []})", now).delay,
+            absl::Milliseconds(20));
+  svc.ObservePdRequest("store_heartbeat", absl::Milliseconds(21), absl::Milliseconds(20));
+  std::string m = svc.RenderMetrics(now);
+  // The histograms carry cluster time: 0.4 s (+0.2 ms service time) and 0.4 s + 1 ms.
+  EXPECT_THAT(m, HasSubstr("tikv_grpc_msg_duration_seconds_sum{priority=\"medium\","
+                           "type=\"raw_get\"} 0.4002\n"));
+  EXPECT_THAT(m, HasSubstr("tikv_pd_request_duration_seconds_bucket{type=\"store_heartbeat\","
+                           "le=\"0.25\"} 0\n"));
+  EXPECT_THAT(m, HasSubstr("tikv_pd_request_duration_seconds_bucket{type=\"store_heartbeat\","
+                           "le=\"0.5\"} 1\n"));
+}
+
 TEST_F(StoreServiceTest, WriteStallMakesSomeWritesBusy) {
   ASSERT_EQ(svc->HandleFaultPost(R"({"kind": "write_stall", "params": {"l0_files": 40},
                                      "ttl_ms": 1000})", now).status, 200);

@@ -38,7 +38,8 @@ OpOutcome KvClient::Execute(const RegionTable& table, bool is_read, const std::s
                                  ? err["error"].get<std::string>()
                                  : "other";
     out.result = kind == "not_leader" || kind == "region_not_found" ||
-                         kind == "key_not_in_region" || kind == "server_is_busy"
+                         kind == "key_not_in_region" || kind == "server_is_busy" ||
+                         kind == "disk_full"
                      ? kind
                      : "other";
     if (kind == "not_leader") {

@@ -29,7 +29,7 @@ class KvTransport {
 
 struct OpOutcome {
   // "ok", "not_leader", "region_not_found", "key_not_in_region", "server_is_busy",
-  // "unavailable" (transport error), "no_leader" (no route known), "other".
+  // "disk_full", "unavailable" (transport error), "no_leader" (no route known), "other".
   std::string result;
   int attempts = 0;
   bool refresh = false;  // the region table looks stale

@@ -110,6 +110,10 @@ TEST(KvClientTest, BoundedRetriesAndErrorKinds) {
   EXPECT_EQ(o.attempts, 3);
   t.replies["127.0.0.1:2"] = {503, R"({"error":"server_is_busy","message":"raftstore is busy"})"};
   EXPECT_EQ(c.Execute(ThreeRegions(), false, "5000000000000000", "").result, "server_is_busy");
+  t.replies["127.0.0.1:2"] = {507, R"({"error":"disk_full","message":"store ids [2], errmsg x"})"};
+  OpOutcome full = c.Execute(ThreeRegions(), false, "5000000000000000", "");
+  EXPECT_EQ(full.result, "disk_full");
+  EXPECT_FALSE(full.refresh);
   t.replies.erase("127.0.0.1:2");
   OpOutcome down = c.Execute(ThreeRegions(), true, "5000000000000000", "");
   EXPECT_EQ(down.result, "unavailable");
