@@ -53,6 +53,7 @@ void EventFeed::Stop() {
 }
 
 bool EventFeed::CatchUp() {
+  const uint64_t before = published_seq_.load();
   for (;;) {
     absl::StatusOr<std::vector<tv1::TicketEvent>> events =
         store_->EventsAfter(published_seq_.load(), options_.batch);
@@ -64,8 +65,12 @@ bool EventFeed::CatchUp() {
       published_seq_ = event.seq();
       hub_->Publish(std::move(event));
     }
-    if (events->size() < options_.batch) return true;
+    if (events->size() < options_.batch) break;
   }
+  if (published_seq_.load() != before && options_.coalesce > absl::ZeroDuration()) {
+    SleepUnlessStopped(options_.coalesce, stop_);
+  }
+  return true;
 }
 
 void EventFeed::Run() {

@@ -35,6 +35,9 @@ class EventFeed {
     absl::Duration poll_interval = absl::Seconds(1);
     // Events read per query while catching up.
     size_t batch = 1000;
+    // After publishing, wait this long before reading again, so a burst of commits is read
+    // with one query instead of one per NOTIFY (adds at most this much delivery latency).
+    absl::Duration coalesce = absl::Milliseconds(2);
     Backoff reconnect_backoff{absl::Milliseconds(100), absl::Seconds(2), 2.0};
   };
 

@@ -120,7 +120,8 @@ absl::StatusOr<std::vector<tv1::TicketEvent>> PgTicketStore::EventsAfter(uint64_
   std::vector<tv1::TicketEvent> events;
   RETURN_IF_ERROR(db_->WithTransaction([&](pqxx::work& tx) -> absl::Status {
     events.clear();
-    pqxx::result r = tx.exec_params(
+    pqxx::result r = ExecPrepared(
+        tx, "events_after",
         "SELECT seq, event FROM ticket_events WHERE seq > $1 ORDER BY seq LIMIT $2",
         static_cast<int64_t>(after_seq), static_cast<int64_t>(limit));
     events.reserve(r.size());

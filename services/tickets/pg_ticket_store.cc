@@ -70,17 +70,38 @@ absl::StatusOr<std::optional<StoredTicket>> PgTicketStore::LockTicket(pqxx::work
   return std::optional<StoredTicket>(std::move(t));
 }
 
-void PgTicketStore::SaveState(pqxx::work& tx, const StoredTicket& t) {
+void PgTicketStore::SaveState(pqxx::work& tx, const StoredTicket& t,
+                              const tv1::EvidenceSnapshot* snapshot, absl::Time now) {
   const core::TicketState& s = t.state;
-  tx.exec_params(
+  // With a snapshot, one statement also stores it and drops those beyond the bound: every
+  // round trip counts on the hot path (a repeated FIRING report).
+  const std::string prefix =
+      snapshot == nullptr
+          ? std::string()
+          : "WITH added AS (INSERT INTO ticket_snapshots (ticket_id, n, taken_at, snapshot) "
+            "VALUES ($1, $16, $17, $18)), "
+            "dropped AS (DELETE FROM ticket_snapshots WHERE ticket_id = $1 AND n <= $19) ";
+  const std::string update = absl::StrCat(
+      prefix,
       "UPDATE tickets SET status = $2, severity = $3, held = $4, hold_actor = $5, "
       "hold_reason = $6, flapping = $7, occurrences = $8, last_seen = $9, opened_at = $10, "
       "clear_since = NULLIF($11, '')::timestamptz, resolved_at = NULLIF($12, '')::timestamptz, "
-      "resolution_reason = $13, summary = $14, signal = $15 WHERE id = $1",
-      t.id, static_cast<int>(s.status), static_cast<int>(s.severity), s.held, s.hold_actor,
-      s.hold_reason, s.flapping, static_cast<int64_t>(s.occurrences), PgTime(s.last_seen),
-      PgTime(s.opened_at), NullableTime(s.clear_since), NullableTime(s.resolved_at),
-      s.resolution_reason, t.ticket.summary(), Blob(t.ticket.signal()));
+      "resolution_reason = $13, summary = $14, signal = $15",
+      snapshot == nullptr ? "" : ", snapshot_count = $16", " WHERE id = $1");
+  if (snapshot == nullptr) {
+    ExecPrepared(tx, "save_state", update, t.id, static_cast<int>(s.status), static_cast<int>(s.severity), s.held,
+                   s.hold_actor, s.hold_reason, s.flapping, static_cast<int64_t>(s.occurrences),
+                   PgTime(s.last_seen), PgTime(s.opened_at), NullableTime(s.clear_since),
+                   NullableTime(s.resolved_at), s.resolution_reason, t.ticket.summary(),
+                   Blob(t.ticket.signal()));
+    return;
+  }
+  ExecPrepared(tx, "save_state_with_snapshot", update, t.id, static_cast<int>(s.status),
+                 static_cast<int>(s.severity), s.held, s.hold_actor, s.hold_reason, s.flapping, static_cast<int64_t>(s.occurrences),
+                 PgTime(s.last_seen), PgTime(s.opened_at), NullableTime(s.clear_since),
+                 NullableTime(s.resolved_at), s.resolution_reason, t.ticket.summary(),
+                 Blob(t.ticket.signal()), t.snapshot_count, PgTime(now), Blob(*snapshot),
+                 t.snapshot_count - options_.max_later_snapshots);
 }
 
 absl::Status PgTicketStore::AppendEvents(pqxx::work& tx, const StoredTicket* t,
@@ -101,25 +122,13 @@ absl::Status PgTicketStore::AppendEvents(pqxx::work& tx, const StoredTicket* t,
   for (const core::TicketChange& change : changes) {
     event.set_type(change.type);
     event.set_reason(change.reason);
-    tx.exec_params("SELECT ops_append_ticket_event($1, $2, $3, $4::smallint, $5, $6, $7, $8)",
+    ExecPrepared(tx, "append_event",
+                 "SELECT ops_append_ticket_event($1, $2, $3, $4::smallint, $5, $6, $7, $8)",
                    kEventAppendLock, std::string(kEventChannel), t ? t->id : int64_t{0},
                    static_cast<int>(change.type), PgTime(now), actor, change.reason,
                    Blob(event));
   }
   return absl::OkStatus();
-}
-
-void PgTicketStore::AddSnapshot(pqxx::work& tx, StoredTicket& t,
-                                const tv1::EvidenceSnapshot& snapshot, absl::Time now) {
-  ++t.snapshot_count;
-  // One statement: store the new snapshot, drop those beyond the bound, count it.
-  tx.exec_params(
-      "WITH added AS (INSERT INTO ticket_snapshots (ticket_id, n, taken_at, snapshot) "
-      "VALUES ($1, $2, $3, $4)), "
-      "dropped AS (DELETE FROM ticket_snapshots WHERE ticket_id = $1 AND n <= $5) "
-      "UPDATE tickets SET snapshot_count = $2 WHERE id = $1",
-      t.id, t.snapshot_count, PgTime(now), Blob(snapshot),
-      t.snapshot_count - options_.max_later_snapshots);
 }
 
 absl::StatusOr<tv1::ReportSignalResponse> PgTicketStore::ReportSignal(
@@ -132,8 +141,9 @@ absl::StatusOr<tv1::ReportSignalResponse> PgTicketStore::ReportSignal(
   RETURN_IF_ERROR(WriteWithRetry([&](pqxx::work& tx) -> absl::Status {
     response.Clear();
     const absl::Time now = clock_->Now();
-    pqxx::result r = tx.exec_params(
-        absl::StrCat("SELECT ", kTicketColumns,
+    pqxx::result r = ExecPrepared(
+        tx, "lock_by_fingerprint",
+        absl::StrCat("SELECT ", kTicketColumnsNoSnapshot,
                      " FROM tickets t WHERE t.fingerprint = $1 "
                      "ORDER BY (t.status <> 4) DESC, t.id DESC LIMIT 1 FOR UPDATE"),
         signal.fingerprint());
@@ -174,20 +184,23 @@ absl::StatusOr<tv1::ReportSignalResponse> PgTicketStore::ReportSignal(
       RETURN_IF_ERROR(AppendEvents(tx, &created, {{tv1::TICKET_EVENT_TYPE_OPENED, signal.summary()}},
                                    actor, now));
       *response.mutable_ticket() = std::move(created.ticket);
+      response.mutable_ticket()->clear_first_snapshot();
       response.set_created(true);
       return absl::OkStatus();
     }
     if (!t) return absl::OkStatus();  // PENDING or RESOLVED with no ticket: nothing to do
 
+    std::optional<tv1::EvidenceSnapshot> evidence;
     if (signal.state() == SIGNAL_STATE_FIRING) {
       if (unresolved) {
         changes = core::RecordFiring(t->state, signal.severity(), now);
-        AddSnapshot(tx, *t, Evidence(req, "occurred"), now);
+        evidence = Evidence(req, "occurred");
       } else {
         changes = core::Reopen(t->state, signal.severity(), now);
-        AddSnapshot(tx, *t, Evidence(req, "reopened"), now);
+        evidence = Evidence(req, "reopened");
         response.set_created(true);
       }
+      ++t->snapshot_count;
       *t->ticket.mutable_signal() = signal;
       t->ticket.set_summary(signal.summary());
     } else if (signal.state() == SIGNAL_STATE_RESOLVED && unresolved) {
@@ -196,7 +209,7 @@ absl::StatusOr<tv1::ReportSignalResponse> PgTicketStore::ReportSignal(
     }
     if (!changes.empty()) {
       ApplyState(t->state, t->ticket);
-      SaveState(tx, *t);
+      SaveState(tx, *t, evidence ? &*evidence : nullptr, now);
       RETURN_IF_ERROR(AppendEvents(tx, &*t, changes, actor, now));
     }
     if (unresolved || response.created()) *response.mutable_ticket() = std::move(t->ticket);

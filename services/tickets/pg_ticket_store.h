@@ -72,8 +72,11 @@ class PgTicketStore final : public TicketStore {
   // The ticket with this id, locked FOR UPDATE; nullopt when there is none.
   absl::StatusOr<std::optional<StoredTicket>> LockTicket(pqxx::work& tx, int64_t id);
 
-  // Writes the lifecycle columns of `t`.
-  void SaveState(pqxx::work& tx, const StoredTicket& t);
+  // Writes the lifecycle columns of `t`; with `snapshot`, also stores it as later snapshot
+  // number t.snapshot_count (already incremented) and drops the oldest beyond the bound.
+  void SaveState(pqxx::work& tx, const StoredTicket& t,
+                 const tv1::EvidenceSnapshot* snapshot = nullptr,
+                 absl::Time now = absl::InfinitePast());
 
   // Appends one event per change for ticket `t` (or an observer-wide event when t is null) and
   // notifies listeners. Must be the last statements of the transaction: it takes the append
@@ -81,10 +84,6 @@ class PgTicketStore final : public TicketStore {
   absl::Status AppendEvents(pqxx::work& tx, const StoredTicket* t,
                             const std::vector<core::TicketChange>& changes,
                             const std::string& actor, absl::Time now);
-
-  // Stores a later evidence snapshot and drops the oldest beyond the bound.
-  void AddSnapshot(pqxx::work& tx, StoredTicket& t, const tv1::EvidenceSnapshot& snapshot,
-                   absl::Time now);
 
   // True when the newest status of any observer of `subject` says blind.
   bool SubjectBlind(pqxx::work& tx, const std::string& subject);

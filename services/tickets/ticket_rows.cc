@@ -45,6 +45,12 @@ const char kTicketColumns[] =
     OPS_MICROS("opened_at") ", " OPS_MICROS("clear_since") ", " OPS_MICROS("resolved_at") ", "
     "t.resolution_reason, t.fingerprint, t.subject, t.invariant, t.summary, t.signal, "
     "t.first_snapshot, t.snapshot_count";
+const char kTicketColumnsNoSnapshot[] =
+    "t.id, t.status, t.severity, t.held, t.hold_actor, t.hold_reason, t.flapping, "
+    "t.occurrences, " OPS_MICROS("first_seen") ", " OPS_MICROS("last_seen") ", "
+    OPS_MICROS("opened_at") ", " OPS_MICROS("clear_since") ", " OPS_MICROS("resolved_at") ", "
+    "t.resolution_reason, t.fingerprint, t.subject, t.invariant, t.summary, t.signal, "
+    "NULL::bytea, t.snapshot_count";
 #undef OPS_MICROS
 
 namespace {

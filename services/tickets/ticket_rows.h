@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -19,6 +20,7 @@
 #include "pqxx/binarystring"
 #include "pqxx/result"
 #include "pqxx/row"
+#include "pqxx/transaction_base"
 
 namespace ops::tickets {
 
@@ -41,6 +43,9 @@ absl::Time FromMicros(int64_t micros);
 
 // The SELECT list that FromTicketRow expects, for table alias `t`.
 extern const char kTicketColumns[];
+// The same without the first evidence snapshot (read as NULL): for hot paths that neither
+// change nor return it.
+extern const char kTicketColumnsNoSnapshot[];
 
 // One row of `tickets`: the lifecycle state and the proto (without later snapshots and
 // diagnoses, which live in their own tables).
@@ -56,6 +61,16 @@ absl::StatusOr<StoredTicket> FromTicketRow(const pqxx::row& row);
 
 // Copies the lifecycle fields of `state` into `ticket` (status, held, times, ...).
 void ApplyState(const core::TicketState& state, tv1::Ticket& ticket);
+
+// Runs `sql` as the connection's prepared statement `name` (prepared on first use per
+// connection), so PostgreSQL plans the hot statements once instead of on every call. `name`
+// must always go with the same `sql`.
+template <typename... Args>
+pqxx::result ExecPrepared(pqxx::transaction_base& tx, const std::string& name,
+                          const std::string& sql, Args&&... args) {
+  tx.conn().prepare(name, sql);
+  return tx.exec_prepared(name, std::forward<Args>(args)...);
+}
 
 // Serialized message as a bytea parameter.
 pqxx::binarystring Blob(const google::protobuf::MessageLite& message);
