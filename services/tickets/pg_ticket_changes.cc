@@ -14,7 +14,7 @@ absl::StatusOr<tv1::Ticket> PgTicketStore::ChangeTicket(const std::string& ticke
                                                         const std::string& actor,
                                                         const Step& step) {
   ASSIGN_OR_RETURN(int64_t id, ParseTicketId(ticket_id));
-  RETURN_IF_ERROR(WriteWithRetry([&](pqxx::work& tx) -> absl::Status {
+  RETURN_IF_ERROR(WriteWithRetry([&](WriteTxn& tx) -> absl::Status {
     const absl::Time now = clock_->Now();
     ASSIGN_OR_RETURN(std::optional<StoredTicket> t, LockTicket(tx, id));
     if (!t) return absl::NotFoundError(absl::StrCat("ticket ", TicketIdString(id), " not found"));
@@ -30,21 +30,21 @@ absl::StatusOr<tv1::Ticket> PgTicketStore::ChangeTicket(const std::string& ticke
 }
 
 absl::StatusOr<tv1::Ticket> PgTicketStore::HoldTicket(const tv1::HoldTicketRequest& request) {
-  return ChangeTicket(request.ticket_id(), request.actor(), [&](pqxx::work&, StoredTicket& t, absl::Time) {
+  return ChangeTicket(request.ticket_id(), request.actor(), [&](WriteTxn&, StoredTicket& t, absl::Time) {
     return core::Hold(t.state, request.actor(), request.reason());
   });
 }
 
 absl::StatusOr<tv1::Ticket> PgTicketStore::ReleaseTicket(
     const tv1::ReleaseTicketRequest& request) {
-  return ChangeTicket(request.ticket_id(), request.actor(), [&](pqxx::work&, StoredTicket& t, absl::Time) {
+  return ChangeTicket(request.ticket_id(), request.actor(), [&](WriteTxn&, StoredTicket& t, absl::Time) {
     return core::Release(t.state, request.actor(), request.reason());
   });
 }
 
 absl::StatusOr<tv1::Ticket> PgTicketStore::ResolveTicket(
     const tv1::ResolveTicketRequest& request) {
-  return ChangeTicket(request.ticket_id(), request.actor(), [&](pqxx::work&, StoredTicket& t, absl::Time now) {
+  return ChangeTicket(request.ticket_id(), request.actor(), [&](WriteTxn&, StoredTicket& t, absl::Time now) {
     return core::ResolveByPerson(t.state, request.actor(), request.reason(), now);
   });
 }
@@ -60,7 +60,7 @@ absl::StatusOr<tv1::ClaimForDiagnosisResponse> PgTicketStore::ClaimForDiagnosis(
     bool claimed = false;
     ASSIGN_OR_RETURN(tv1::Ticket ticket,
                      ChangeTicket(request.ticket_id(), actor,
-                                  [&](pqxx::work&, StoredTicket& t, absl::Time)
+                                  [&](WriteTxn&, StoredTicket& t, absl::Time)
                                       -> absl::StatusOr<std::vector<core::TicketChange>> {
                                     auto changes = core::Claim(t.state, request.diagnoser_id());
                                     claimed = changes.has_value();
@@ -71,7 +71,7 @@ absl::StatusOr<tv1::ClaimForDiagnosisResponse> PgTicketStore::ClaimForDiagnosis(
     response.set_claimed(claimed);
     return response;
   }
-  RETURN_IF_ERROR(WriteWithRetry([&](pqxx::work& tx) -> absl::Status {
+  RETURN_IF_ERROR(WriteWithRetry([&](WriteTxn& tx) -> absl::Status {
     response.Clear();
     const absl::Time now = clock_->Now();
     pqxx::result r = tx.exec(absl::StrCat(
@@ -106,7 +106,7 @@ absl::StatusOr<tv1::Ticket> PgTicketStore::AttachDiagnosis(
   const std::string actor = "diagnoser:" + request.diagnoser_id();
   return ChangeTicket(
       request.ticket_id(), actor,
-      [&](pqxx::work& tx, StoredTicket& t,
+      [&](WriteTxn& tx, StoredTicket& t,
           absl::Time now) -> absl::StatusOr<std::vector<core::TicketChange>> {
         // The row lock taken by ChangeTicket serializes attaches to one ticket, so
         // max(n) + 1 is free.

@@ -49,10 +49,30 @@ tv1::EvidenceSnapshot Evidence(const tv1::ReportSignalRequest& request, const ch
 PgTicketStore::PgTicketStore(pg::Database* db, const core::Clock* clock, Options options)
     : db_(db), clock_(clock), options_(std::move(options)) {}
 
-absl::Status PgTicketStore::WriteWithRetry(const std::function<absl::Status(pqxx::work&)>& fn) {
+absl::Status PgTicketStore::WriteWithRetry(const std::function<absl::Status(WriteTxn&)>& fn) {
   absl::Status status;
   for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
-    status = db_->WithTransaction(fn);
+    status = db_->WithConnection([&](pqxx::connection& conn) -> absl::Status {
+      WriteTxn tx(conn);
+      tx.exec("BEGIN");
+      absl::Status s;
+      try {
+        s = fn(tx);
+        if (s.ok()) {
+          tx.exec(tx.commit_tail + "COMMIT");
+          return absl::OkStatus();
+        }
+      } catch (...) {
+        // Leave the pooled connection outside any transaction before it goes back.
+        try {
+          if (conn.is_open()) tx.exec("ROLLBACK");
+        } catch (...) {
+        }
+        throw;
+      }
+      tx.exec("ROLLBACK");
+      return s;
+    });
     if (status.code() != absl::StatusCode::kAlreadyExists &&
         status.code() != absl::StatusCode::kAborted) {
       return status;
@@ -61,7 +81,7 @@ absl::Status PgTicketStore::WriteWithRetry(const std::function<absl::Status(pqxx
   return status;
 }
 
-absl::StatusOr<std::optional<StoredTicket>> PgTicketStore::LockTicket(pqxx::work& tx,
+absl::StatusOr<std::optional<StoredTicket>> PgTicketStore::LockTicket(WriteTxn& tx,
                                                                       int64_t id) {
   pqxx::result r = tx.exec_params(
       absl::StrCat("SELECT ", kTicketColumns, " FROM tickets t WHERE t.id = $1 FOR UPDATE"), id);
@@ -70,7 +90,7 @@ absl::StatusOr<std::optional<StoredTicket>> PgTicketStore::LockTicket(pqxx::work
   return std::optional<StoredTicket>(std::move(t));
 }
 
-void PgTicketStore::SaveState(pqxx::work& tx, const StoredTicket& t,
+void PgTicketStore::SaveState(WriteTxn& tx, const StoredTicket& t,
                               const tv1::EvidenceSnapshot* snapshot, absl::Time now) {
   const core::TicketState& s = t.state;
   // With a snapshot, one statement also stores it and drops those beyond the bound: every
@@ -104,7 +124,7 @@ void PgTicketStore::SaveState(pqxx::work& tx, const StoredTicket& t,
                  t.snapshot_count - options_.max_later_snapshots);
 }
 
-absl::Status PgTicketStore::AppendEvents(pqxx::work& tx, const StoredTicket* t,
+absl::Status PgTicketStore::AppendEvents(WriteTxn& tx, const StoredTicket* t,
                                          const std::vector<core::TicketChange>& changes,
                                          const std::string& actor, absl::Time now) {
   if (changes.empty()) return absl::OkStatus();
@@ -122,11 +142,12 @@ absl::Status PgTicketStore::AppendEvents(pqxx::work& tx, const StoredTicket* t,
   for (const core::TicketChange& change : changes) {
     event.set_type(change.type);
     event.set_reason(change.reason);
-    ExecPrepared(tx, "append_event",
-                 "SELECT ops_append_ticket_event($1, $2, $3, $4::smallint, $5, $6, $7, $8)",
-                   kEventAppendLock, std::string(kEventChannel), t ? t->id : int64_t{0},
-                   static_cast<int>(change.type), PgTime(now), actor, change.reason,
-                   Blob(event));
+    const std::string blob = event.SerializeAsString();
+    absl::StrAppend(&tx.commit_tail, "SELECT ops_append_ticket_event(", kEventAppendLock, ", ",
+                    tx.quote(std::string(kEventChannel)), ", ", t ? t->id : int64_t{0}, ", ",
+                    static_cast<int>(change.type), "::smallint, ", tx.quote(PgTime(now)),
+                    "::timestamptz, ", tx.quote(actor), ", ", tx.quote(change.reason), ", ",
+                    tx.quote_raw(blob), "::bytea); ");
   }
   return absl::OkStatus();
 }
@@ -138,7 +159,7 @@ absl::StatusOr<tv1::ReportSignalResponse> PgTicketStore::ReportSignal(
   const auto& signal = req.signal();
   const std::string actor = ObserverActor(req.observer_id());
   tv1::ReportSignalResponse response;
-  RETURN_IF_ERROR(WriteWithRetry([&](pqxx::work& tx) -> absl::Status {
+  RETURN_IF_ERROR(WriteWithRetry([&](WriteTxn& tx) -> absl::Status {
     response.Clear();
     const absl::Time now = clock_->Now();
     pqxx::result r = ExecPrepared(
@@ -223,7 +244,7 @@ absl::Status PgTicketStore::ReportObserverStatus(const tv1::ReportObserverStatus
   if (request.subject().empty()) return absl::InvalidArgumentError("subject is required");
   const bool blind = request.visibility().blind();
   const std::string actor = ObserverActor(request.observer_id());
-  return WriteWithRetry([&](pqxx::work& tx) -> absl::Status {
+  return WriteWithRetry([&](WriteTxn& tx) -> absl::Status {
     const absl::Time now = clock_->Now();
     pqxx::result prev = tx.exec_params(
         "SELECT blind FROM observer_status WHERE observer_id = $1 FOR UPDATE",
@@ -252,7 +273,7 @@ absl::Status PgTicketStore::ReportObserverStatus(const tv1::ReportObserverStatus
   });
 }
 
-bool PgTicketStore::SubjectBlind(pqxx::work& tx, const std::string& subject) {
+bool PgTicketStore::SubjectBlind(WriteTxn& tx, const std::string& subject) {
   return !tx.exec_params("SELECT 1 FROM observer_status WHERE subject = $1 AND blind LIMIT 1",
                          subject)
               .empty();
@@ -265,7 +286,7 @@ absl::StatusOr<int> PgTicketStore::ResolveDueTickets() {
   // One transaction per ticket keeps the append lock short; SKIP LOCKED lets replicas share.
   for (;;) {
     bool found = false;
-    RETURN_IF_ERROR(WriteWithRetry([&](pqxx::work& tx) -> absl::Status {
+    RETURN_IF_ERROR(WriteWithRetry([&](WriteTxn& tx) -> absl::Status {
       found = false;
       pqxx::result r = tx.exec_params(
           absl::StrCat("SELECT ", kTicketColumns,

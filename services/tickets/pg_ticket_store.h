@@ -19,11 +19,23 @@
 #include "core/clock.h"
 #include "core/ticket_lifecycle.h"
 #include "libs/pg/database.h"
+#include "pqxx/nontransaction"
 #include "pqxx/transaction"
 #include "services/tickets/ticket_rows.h"
 #include "services/tickets/ticket_store.h"
 
 namespace ops::tickets {
+
+// A write transaction driven by hand (BEGIN, statements, COMMIT) so that the statements that
+// must run last — the event appends, which take the append lock — travel in the same message
+// as COMMIT: the lock is then held for no client round trip.
+class WriteTxn final : public pqxx::nontransaction {
+ public:
+  explicit WriteTxn(pqxx::connection_base& conn)
+      : pqxx::internal::namedclass("nontransaction", "write"), pqxx::nontransaction(conn) {}
+  // SQL run right before COMMIT, in the same message (statements separated by "; ").
+  std::string commit_tail;
+};
 
 class PgTicketStore final : public TicketStore {
  public:
@@ -59,34 +71,35 @@ class PgTicketStore final : public TicketStore {
   // A lifecycle step on one locked ticket: may change t.state (and t.ticket) and returns the
   // events to append, or an error that rolls everything back.
   using Step = std::function<absl::StatusOr<std::vector<core::TicketChange>>(
-      pqxx::work& tx, StoredTicket& t, absl::Time now)>;
+      WriteTxn& tx, StoredTicket& t, absl::Time now)>;
 
   // Locks ticket `ticket_id` and runs `step`; saves the state and appends the events when the
   // step returns any. Returns the whole ticket afterwards. NOT_FOUND for an unknown ticket.
   absl::StatusOr<tv1::Ticket> ChangeTicket(const std::string& ticket_id, const std::string& actor,
                                            const Step& step);
 
-  // Runs `fn` in a transaction, again when it loses a race (ALREADY_EXISTS or ABORTED).
-  absl::Status WriteWithRetry(const std::function<absl::Status(pqxx::work&)>& fn);
+  // Runs `fn` in a WriteTxn and commits it (with its commit_tail), again when it loses a race
+  // (ALREADY_EXISTS or ABORTED). Rolls back on any error.
+  absl::Status WriteWithRetry(const std::function<absl::Status(WriteTxn&)>& fn);
 
   // The ticket with this id, locked FOR UPDATE; nullopt when there is none.
-  absl::StatusOr<std::optional<StoredTicket>> LockTicket(pqxx::work& tx, int64_t id);
+  absl::StatusOr<std::optional<StoredTicket>> LockTicket(WriteTxn& tx, int64_t id);
 
   // Writes the lifecycle columns of `t`; with `snapshot`, also stores it as later snapshot
   // number t.snapshot_count (already incremented) and drops the oldest beyond the bound.
-  void SaveState(pqxx::work& tx, const StoredTicket& t,
+  void SaveState(WriteTxn& tx, const StoredTicket& t,
                  const tv1::EvidenceSnapshot* snapshot = nullptr,
                  absl::Time now = absl::InfinitePast());
 
   // Appends one event per change for ticket `t` (or an observer-wide event when t is null) and
-  // notifies listeners. Must be the last statements of the transaction: it takes the append
-  // lock, which is held until commit.
-  absl::Status AppendEvents(pqxx::work& tx, const StoredTicket* t,
+  // notifies listeners. The appends go to tx.commit_tail: they take the append lock, held until
+  // commit, so they run right before COMMIT in the same message.
+  absl::Status AppendEvents(WriteTxn& tx, const StoredTicket* t,
                             const std::vector<core::TicketChange>& changes,
                             const std::string& actor, absl::Time now);
 
   // True when the newest status of any observer of `subject` says blind.
-  bool SubjectBlind(pqxx::work& tx, const std::string& subject);
+  bool SubjectBlind(WriteTxn& tx, const std::string& subject);
 
   pg::Database* const db_;
   const core::Clock* const clock_;
