@@ -1,5 +1,8 @@
 #include "libs/pg/pg_test_util.h"
 
+#include <cstdlib>
+#include <regex>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -70,6 +73,19 @@ int UnusedPort() {
   int port = ntohs(addr.sin_port);
   close(fd);
   return port;
+}
+
+std::optional<ServerControl> TestServerControl() {
+  std::optional<std::string> dsn = TestDsn();
+  const char* ctl = std::getenv("OPS_TEST_PG_CTL");
+  const char* dir = std::getenv("OPS_TEST_PG_DIR");
+  std::smatch port;
+  if (!dsn || ctl == nullptr || dir == nullptr ||
+      !std::regex_search(*dsn, port, std::regex("port=([0-9]+)"))) {
+    return std::nullopt;
+  }
+  return ServerControl{absl::StrCat(ctl, " stop ", dir),
+                       absl::StrCat(ctl, " start ", dir, " ", port[1].str(), " >/dev/null")};
 }
 
 }  // namespace ops::pg::testing

@@ -38,6 +38,15 @@ class TestSchema {
   std::string error_;
 };
 
+// Shell commands that stop and restart the shared test server, from OPS_TEST_PG_CTL (scripts/pg)
+// and OPS_TEST_PG_DIR, restarting on the port of OPS_TEST_PG_DSN. nullopt when any is unset or
+// the DSN names no port. Tests that use them must run alone (RUN_SERIAL).
+struct ServerControl {
+  std::string stop;
+  std::string start;
+};
+std::optional<ServerControl> TestServerControl();
+
 // A TCP port on 127.0.0.1 with nothing listening (just released by the OS).
 int UnusedPort();
 

@@ -4,9 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-#include <regex>
 
-#include "absl/strings/str_cat.h"
 #include "libs/pg/database.h"
 #include "libs/pg/pg_test_util.h"
 #include "libs/status/status_matchers.h"
@@ -26,16 +24,13 @@ absl::Status Ping(Database& db) {
 
 TEST(DatabaseRestartTest, LostConnectionsAreUnavailableThenReconnect) {
   std::optional<std::string> dsn = testing::TestDsn();
-  const char* ctl = std::getenv("OPS_TEST_PG_CTL");
-  const char* dir = std::getenv("OPS_TEST_PG_DIR");
-  if (!dsn || ctl == nullptr || dir == nullptr) {
+  std::optional<testing::ServerControl> server = testing::TestServerControl();
+  if (!dsn || !server) {
     GTEST_SKIP() << "OPS_TEST_PG_DSN/OPS_TEST_PG_CTL/OPS_TEST_PG_DIR are not set; run through "
                     "scripts/test";
   }
-  std::smatch port;
-  ASSERT_TRUE(std::regex_search(*dsn, port, std::regex("port=([0-9]+)"))) << *dsn;
-  const std::string stop = absl::StrCat(ctl, " stop ", dir);
-  const std::string start = absl::StrCat(ctl, " start ", dir, " ", port[1].str(), " >/dev/null");
+  const std::string& stop = server->stop;
+  const std::string& start = server->start;
 
   DatabaseOptions options;
   options.pool_size = 3;

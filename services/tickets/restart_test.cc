@@ -6,12 +6,10 @@
 
 #include <atomic>
 #include <cstdlib>
-#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/grpc/channel.h"
@@ -35,16 +33,13 @@ grpc::Status Fire(tv1::TicketService::StubInterface& stub, const std::string& st
 
 TEST(TicketsRestartTest, DatabaseRestartLosesAndDuplicatesNothing) {
   std::optional<std::string> dsn = pg::testing::TestDsn();
-  const char* ctl = std::getenv("OPS_TEST_PG_CTL");
-  const char* dir = std::getenv("OPS_TEST_PG_DIR");
-  if (!dsn || ctl == nullptr || dir == nullptr) {
+  std::optional<pg::testing::ServerControl> pg_server = pg::testing::TestServerControl();
+  if (!dsn || !pg_server) {
     GTEST_SKIP() << "OPS_TEST_PG_DSN/OPS_TEST_PG_CTL/OPS_TEST_PG_DIR are not set; run through "
                     "scripts/test";
   }
-  std::smatch port;
-  ASSERT_TRUE(std::regex_search(*dsn, port, std::regex("port=([0-9]+)"))) << *dsn;
-  const std::string stop = absl::StrCat(ctl, " stop ", dir);
-  const std::string start = absl::StrCat(ctl, " start ", dir, " ", port[1].str(), " >/dev/null");
+  const std::string& stop = pg_server->stop;
+  const std::string& start = pg_server->start;
   pg::testing::TestSchema schema(*dsn, "ticketrestart");
   ASSERT_TRUE(schema.ok()) << schema.error();
 

@@ -39,18 +39,15 @@ std::optional<std::string> PgTime(const std::optional<absl::Time>& t) {
 absl::Time FromMicros(int64_t micros) { return absl::FromUnixMicros(micros); }
 
 #define OPS_MICROS(col) "(extract(epoch from t." col ") * 1000000)::bigint"
-const char kTicketColumns[] =
-    "t.id, t.status, t.severity, t.held, t.hold_actor, t.hold_reason, t.flapping, "
-    "t.occurrences, " OPS_MICROS("first_seen") ", " OPS_MICROS("last_seen") ", "
-    OPS_MICROS("opened_at") ", " OPS_MICROS("clear_since") ", " OPS_MICROS("resolved_at") ", "
-    "t.resolution_reason, t.fingerprint, t.subject, t.invariant, t.summary, t.signal, "
-    "t.first_snapshot, t.snapshot_count";
-const char kTicketColumnsNoSnapshot[] =
-    "t.id, t.status, t.severity, t.held, t.hold_actor, t.hold_reason, t.flapping, "
-    "t.occurrences, " OPS_MICROS("first_seen") ", " OPS_MICROS("last_seen") ", "
-    OPS_MICROS("opened_at") ", " OPS_MICROS("clear_since") ", " OPS_MICROS("resolved_at") ", "
-    "t.resolution_reason, t.fingerprint, t.subject, t.invariant, t.summary, t.signal, "
-    "NULL::bytea, t.snapshot_count";
+// Every column but the first snapshot, which comes last before snapshot_count.
+#define OPS_TICKET_COLUMNS_HEAD                                                                 \
+  "t.id, t.status, t.severity, t.held, t.hold_actor, t.hold_reason, t.flapping, "             \
+  "t.occurrences, " OPS_MICROS("first_seen") ", " OPS_MICROS("last_seen") ", "                \
+  OPS_MICROS("opened_at") ", " OPS_MICROS("clear_since") ", " OPS_MICROS("resolved_at") ", " \
+  "t.resolution_reason, t.fingerprint, t.subject, t.invariant, t.summary, t.signal, "
+const char kTicketColumns[] = OPS_TICKET_COLUMNS_HEAD "t.first_snapshot, t.snapshot_count";
+const char kTicketColumnsNoSnapshot[] = OPS_TICKET_COLUMNS_HEAD "NULL::bytea, t.snapshot_count";
+#undef OPS_TICKET_COLUMNS_HEAD
 #undef OPS_MICROS
 
 namespace {
